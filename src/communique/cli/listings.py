@@ -1,0 +1,120 @@
+"""The reading commands: articles, show, points, sources, parties."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from communique.cli.main import AppContext
+from communique.cli.options import format_option, iso_date
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+    from communique.output import write_rows
+
+    columns = list(rows[0]) if rows else []
+    write_rows(columns, [list(row.values()) for row in rows], fmt, sys.stdout)
+
+
+@click.command()
+@click.option("--source", metavar="SLUG", help="Only articles from this source (e.g. kcna).")
+@click.option("--since", type=iso_date, help="Only articles published on or after DATE.")
+@click.option("--until", type=iso_date, help="Only articles published on or before DATE.")
+@format_option
+@click.pass_obj
+def articles(
+    app: AppContext, source: str | None, since: str | None, until: str | None, fmt: str
+) -> None:
+    """List articles, oldest first, with how many captures and points each has.
+
+    \b
+    Example:
+        communique articles --source kcna --since 2000-01-01
+    """
+    from communique import queries
+
+    with app.reader() as connection:
+        _emit(queries.articles(connection, source=source, since=since, until=until), fmt)
+
+
+@click.command()
+@click.option("--party", metavar="SLUG|NAME", help="Only positions this party takes.")
+@click.option("--article", type=int, metavar="ID", help="Only points of this article.")
+@click.option("--declaration", type=int, metavar="ID", help="Only points of this declaration.")
+@format_option
+@click.pass_obj
+def points(
+    app: AppContext, party: str | None, article: int | None, declaration: int | None, fmt: str
+) -> None:
+    """List declaration points with the parties that take each position.
+
+    \b
+    Example:
+        communique points --party russia
+    """
+    from communique import queries
+
+    with app.reader() as connection:
+        rows = queries.points(connection, party=party, article=article, declaration=declaration)
+        _emit(rows, fmt)
+
+
+@click.command()
+@format_option
+@click.pass_obj
+def sources(app: AppContext, fmt: str) -> None:
+    """List sources: the agencies articles come from and the sites they were captured from.
+
+    \b
+    Example:
+        communique sources --format csv
+    """
+    from communique import queries
+
+    with app.reader() as connection:
+        _emit(queries.sources(connection), fmt)
+
+
+@click.command()
+@format_option
+@click.pass_obj
+def parties(app: AppContext, fmt: str) -> None:
+    """List parties, with how many positions and signatures each has.
+
+    \b
+    Example:
+        communique parties
+    """
+    from communique import queries
+
+    with app.reader() as connection:
+        _emit(queries.parties(connection), fmt)
+
+
+@click.command()
+@click.argument("article_id", type=int)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def show(app: AppContext, article_id: int, fmt: str) -> None:
+    """Show one article: source, captures, dateline, declaration, signatories and points.
+
+    \b
+    Example:
+        communique show 1
+    """
+    from communique import queries
+    from communique.output import write_json
+    from communique.rendering import render_article
+
+    with app.reader() as connection:
+        article = queries.article_detail(connection, article_id)
+    if article is None:
+        raise click.ClickException(f"no article with id {article_id}; `communique articles` lists them")
+    if fmt == "json":
+        write_json(article, sys.stdout)
+    else:
+        click.echo(render_article(article))

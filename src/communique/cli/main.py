@@ -1,0 +1,108 @@
+"""The command group, its global options, and how failures reach the user.
+
+Only click is imported at start-up; each command imports what it needs when it runs, so that
+`communique --help` stays light.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from communique import __version__
+from communique.errors import CommuniqueError
+
+
+class ExitStatus(enum.IntEnum):
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+
+
+@dataclass
+class AppContext:
+    """What every command shares: the database file and how chatty to be."""
+
+    database: Path
+    verbose: bool
+
+    def report(self, message: str) -> None:
+        click.echo(f"communique: {message}", err=True)
+
+    def prepare(self, *, create: bool = False) -> None:
+        """Bring the database to the current schema; only loading commands create it."""
+        from communique.database import prepare
+
+        prepare(self.database, create=create, report=self.report)
+
+    def reader(self) -> sqlite3.Connection:
+        from communique.database import connect
+
+        self.prepare()
+        return connect(self.database)
+
+
+class CommuniqueGroup(click.Group):
+    """Turns every failure into one line on stderr; the traceback only with -v."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except CommuniqueError as error:
+            raise click.ClickException(str(error)) from None
+        except Exception as error:
+            app = ctx.obj
+            if isinstance(app, AppContext) and app.verbose:
+                raise
+            raise click.ClickException(
+                f"unexpected {type(error).__name__}: {error} (run with -v for the traceback)"
+            ) from None
+
+
+@click.group(cls=CommuniqueGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "database",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="COMMUNIQUE_DB",
+    default="communique.db",
+    show_default=True,
+    help="SQLite file to use (environment: COMMUNIQUE_DB).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say more; show tracebacks on errors.")
+@click.version_option(__version__, prog_name="communique")
+@click.pass_context
+def main(ctx: click.Context, database: Path, verbose: bool) -> None:
+    """Keep state-media news articles, and the declarations they publish, as rows in SQLite.
+
+    \b
+    Example:
+        communique seed && communique show 1
+    """
+    ctx.obj = AppContext(database=database, verbose=verbose)
+
+
+def _register() -> None:
+    from communique.cli import db, listings, query, seed
+
+    for command in (
+        seed.seed,
+        listings.articles,
+        listings.show,
+        listings.points,
+        listings.sources,
+        listings.parties,
+        query.query,
+        db.db,
+    ):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,109 @@
+"""Opening the database file: connection settings, and bringing its schema to head.
+
+Read-only commands use the standard library's sqlite3 so that they start without importing
+SQLAlchemy or Alembic; those are imported only when a write or a migration needs them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from communique.errors import DatabaseMissing
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "HEAD_REVISION",
+    "connect",
+    "current_revision",
+    "prepare",
+    "write_engine",
+]
+
+HEAD_REVISION = "0001"
+"""The newest migration; a test checks that it is Alembic's head. Knowing it without importing
+Alembic lets every command see at once whether a database needs migrating."""
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a connection waits for another writer before giving up."""
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A stdlib connection with foreign keys enforced (set now: SQLite ignores the pragma
+    inside a transaction) and rows addressable by column name."""
+    mode = "ro" if readonly else "rw"
+    connection = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+    )
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def current_revision(path: Path) -> str | None:
+    """The schema revision recorded in the file, or None for a new, empty database."""
+    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
+        has_table = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        if not has_table:
+            return None
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def prepare(path: Path, *, create: bool, report: Callable[[str], None]) -> None:
+    """Make sure the file exists (when `create`) and its schema is at head, migrating if not."""
+    if not path.exists():
+        if not create:
+            raise DatabaseMissing(
+                f"{path}: no such database; load something first with `communique seed`"
+                " or name another file with --db"
+            )
+    elif current_revision(path) == HEAD_REVISION:
+        return
+    from communique import migrate
+
+    migrate.bring_to_head(path, report)
+
+
+def _configure_engine(engine: Engine, *, foreign_keys: bool) -> None:
+    """Take transaction control from the sqlite3 module and set pragmas on every connection.
+
+    pysqlite's own BEGIN handling breaks SAVEPOINT and defers locking; emitting BEGIN IMMEDIATE
+    ourselves makes each write transaction take the lock up front, so two writers wait for each
+    other instead of failing half-way with "database is locked".
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: object) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+
+def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
+    """A SQLAlchemy engine for writing. Migrations pass `foreign_keys=False`: Alembic's batch
+    mode recreates tables, which enforced foreign keys would cascade into other tables."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    _configure_engine(engine, foreign_keys=foreign_keys)
+    return engine

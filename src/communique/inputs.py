@@ -1,0 +1,100 @@
+"""Finding what to load: files, directories, standard input, and the packaged seed set.
+
+A manifest.toml beside the texts adds what they do not say about themselves (capture URL,
+publication year); the packaged seed/ folder has one, and so may any folder a user loads.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from communique.errors import CommuniqueError
+from communique.extract.records import CaptureHints
+from communique.resources import seed_dir
+
+__all__ = ["STDIN", "Capture", "InputProblem", "captures", "packaged_captures", "read_manifest"]
+
+STDIN = "-"
+MANIFEST = "manifest.toml"
+TEXT_PATTERN = "*.txt"
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One input to load; its bytes are read only when it is loaded."""
+
+    origin: str
+    read: Callable[[], bytes]
+    hints: CaptureHints = CaptureHints()
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A path that yields nothing to load, with the reason."""
+
+    origin: str
+    reason: str
+
+
+def read_manifest(path: Path) -> dict[str, CaptureHints]:
+    """File name → hints, from a manifest.toml whose tables are keyed by file name."""
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CommuniqueError(f"{path}: unreadable manifest: {error}") from None
+    hints = {}
+    for name, table in tables.items():
+        url = table.get("url") if isinstance(table, dict) else None
+        year = table.get("published_year") if isinstance(table, dict) else None
+        if not isinstance(table, dict) or not isinstance(url, str | None):
+            raise CommuniqueError(f"{path}: entry {name!r} needs a table with a text url")
+        if not (year is None or (isinstance(year, int) and 1 <= year <= 9999)):
+            raise CommuniqueError(f"{path}: entry {name!r}: published_year must be a year")
+        hints[name] = CaptureHints(url=url, published_year=year)
+    return hints
+
+
+def _file_capture(path: Path, origin: str, hints: CaptureHints) -> Capture:
+    return Capture(origin=origin, read=path.read_bytes, hints=hints)
+
+
+def packaged_captures() -> Iterator[Capture]:
+    """Every file the packaged seed manifest lists."""
+    folder = seed_dir()
+    for name, hints in read_manifest(folder / MANIFEST).items():
+        yield _file_capture(folder / name, f"communique:seed/{name}", hints)
+
+
+def _directory_captures(folder: Path) -> Iterator[Capture | InputProblem]:
+    manifest = folder / MANIFEST
+    hints = read_manifest(manifest) if manifest.is_file() else {}
+    files = sorted(path for path in folder.rglob(TEXT_PATTERN) if path.is_file())
+    if not files:
+        yield InputProblem(str(folder), f"directory holds no {TEXT_PATTERN} file")
+    for path in files:
+        name = path.relative_to(folder).as_posix()
+        yield _file_capture(path, str(path.resolve()), hints.get(name, CaptureHints()))
+
+
+def captures(paths: list[str]) -> Iterator[Capture | InputProblem]:
+    """What the paths on a command line name, in order; problems are yielded, not raised, so
+    one bad path does not stop the others from loading."""
+    for given in paths:
+        if given == STDIN:
+            yield Capture(origin="<stdin>", read=sys.stdin.buffer.read)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            yield from _directory_captures(path)
+        elif path.is_file():
+            manifest = path.parent / MANIFEST
+            hints = read_manifest(manifest).get(path.name) if manifest.is_file() else None
+            yield _file_capture(path, str(path.resolve()), hints or CaptureHints())
+        elif path.exists():
+            yield InputProblem(given, "not a regular file or directory")
+        else:
+            yield InputProblem(given, "no such file or directory")

@@ -1,0 +1,224 @@
+"""The tables: SQLAlchemy 2.0 typed models, the one definition migrations are checked against.
+
+Users read the SQLite file directly, so names here are part of the interface: tables are plural
+snake case, foreign keys are `<thing>_id`, dates are ISO text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "DOCUMENT_STATUSES",
+    "Article",
+    "Base",
+    "Declaration",
+    "DeclarationPoint",
+    "Document",
+    "Party",
+    "PointParty",
+    "Signatory",
+    "Source",
+]
+
+# Named constraints: SQLite does not name them itself, and Alembic's batch mode, which
+# recreates tables to alter them, can only drop or keep a constraint it can name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DOCUMENT_STATUSES = ("parsed", "incomplete", "failed", "no text")
+"""parsed: an article was found; incomplete: stored, but headline or dateline are missing;
+failed: extraction raised, the raw text is kept for a later `reparse`; no text: the input
+carried nothing to extract (a photo or video record of an archive)."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Entity(Base):
+    """What every table with its own identity shares: an integer key and a readable repr."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"
+
+
+class Source(Entity):
+    """An organisation a text comes from (an agency) or passes through (a site, a distributor)."""
+
+    __tablename__ = "sources"
+
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(64))
+
+    articles: Mapped[list[Article]] = relationship(back_populates="source")
+    documents: Mapped[list[Document]] = relationship(back_populates="carrier")
+
+
+class Document(Entity):
+    """One input exactly as received; never altered, so extraction can be redone from it."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ({})".format(", ".join(f"'{s}'" for s in DOCUMENT_STATUSES)),
+            name="status",
+        ),
+    )
+
+    origin: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    raw_text: Mapped[str] = mapped_column(Text)
+    encoding: Mapped[str] = mapped_column(String(32))
+    carrier_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    section: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+
+    carrier: Mapped[Source | None] = relationship(back_populates="documents")
+    article: Mapped[Article | None] = relationship(back_populates="documents")
+
+
+class Article(Entity):
+    """A news article, however many captures of it were loaded."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        CheckConstraint("published_month BETWEEN 1 AND 12", name="published_month"),
+        CheckConstraint("published_day BETWEEN 1 AND 31", name="published_day"),
+        Index("ix_articles_published_on", "published_on"),
+    )
+
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    headline: Mapped[str | None] = mapped_column(Text)
+    dateline_place: Mapped[str | None] = mapped_column(String(100))
+    published_year: Mapped[int | None] = mapped_column(Integer)
+    published_month: Mapped[int | None] = mapped_column(Integer)
+    published_day: Mapped[int | None] = mapped_column(Integer)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    lead: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+
+    source: Mapped[Source | None] = relationship(back_populates="articles")
+    documents: Mapped[list[Document]] = relationship(back_populates="article")
+    declarations: Mapped[list[Declaration]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Declaration(Entity):
+    """A document an article publishes: a joint declaration, a statement, a treaty..."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (
+        CheckConstraint("signed_month BETWEEN 1 AND 12", name="signed_month"),
+        CheckConstraint("signed_day BETWEEN 1 AND 31", name="signed_day"),
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    signed_place: Mapped[str | None] = mapped_column(String(100))
+    signed_year: Mapped[int | None] = mapped_column(Integer)
+    signed_month: Mapped[int | None] = mapped_column(Integer)
+    signed_day: Mapped[int | None] = mapped_column(Integer)
+    intro: Mapped[str | None] = mapped_column(Text)
+
+    article: Mapped[Article] = relationship(back_populates="declarations")
+    signatories: Mapped[list[Signatory]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan", passive_deletes=True
+    )
+    points: Mapped[list[DeclarationPoint]] = relationship(
+        back_populates="declaration",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="DeclarationPoint.ordinal",
+    )
+
+
+class Party(Entity):
+    """A state or organisation that takes positions in declarations."""
+
+    __tablename__ = "parties"
+
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(64))
+
+
+class Signatory(Entity):
+    __tablename__ = "signatories"
+
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("declarations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(Text)
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+
+    declaration: Mapped[Declaration] = relationship(back_populates="signatories")
+    party: Mapped[Party | None] = relationship()
+
+
+class DeclarationPoint(Entity):
+    """One paragraph of a declaration: a position, and (through point_parties) who holds it."""
+
+    __tablename__ = "declaration_points"
+    __table_args__ = (
+        UniqueConstraint("declaration_id", "ordinal"),
+        CheckConstraint("ordinal >= 1", name="ordinal"),
+    )
+
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("declarations.id", ondelete="CASCADE")
+    )
+    ordinal: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(Text)
+
+    declaration: Mapped[Declaration] = relationship(back_populates="points")
+    parties: Mapped[list[Party]] = relationship(secondary="point_parties")
+
+
+class PointParty(Base):
+    """Which parties take the position a point states."""
+
+    __tablename__ = "point_parties"
+
+    point_id: Mapped[int] = mapped_column(
+        ForeignKey("declaration_points.id", ondelete="CASCADE"), primary_key=True
+    )
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True, index=True)

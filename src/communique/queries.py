@@ -1,0 +1,194 @@
+"""The read side: what the listing and `show` commands ask of the database.
+
+Plain SQL through the standard library's sqlite3, with every filter a bound parameter, so
+that these commands start fast and a filter value can never change the statement.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from communique.extract.parties import party_named
+
+__all__ = [
+    "article_detail",
+    "articles",
+    "parties",
+    "partial_date",
+    "points",
+    "sources",
+]
+
+Row = dict[str, Any]
+
+
+def partial_date(year: int | None, month: int | None, day: int | None) -> str | None:
+    """An ISO-style date with what is unknown shown as ?: "2000-07-21", "????-07-21"."""
+    if year is None and month is None and day is None:
+        return None
+    parts = [
+        f"{year:04d}" if year is not None else "????",
+        f"{month:02d}" if month is not None else "??",
+    ]
+    if day is not None:
+        parts.append(f"{day:02d}")
+    return "-".join(parts)
+
+
+def _rows(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[Row]:
+    return [dict(row) for row in connection.execute(sql, params)]
+
+
+_ARTICLES = """
+SELECT a.id, a.published_year, a.published_month, a.published_day,
+       s.slug AS source, a.dateline_place AS dateline, a.headline,
+       (SELECT count(*) FROM documents d WHERE d.article_id = a.id) AS documents,
+       (SELECT count(*) FROM declarations dc JOIN declaration_points p
+          ON p.declaration_id = dc.id WHERE dc.article_id = a.id) AS points
+FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+WHERE (:source IS NULL OR s.slug = :source)
+  AND (:since IS NULL OR a.published_on >= :since)
+  AND (:until IS NULL OR a.published_on <= :until)
+ORDER BY a.published_on IS NULL, a.published_on, a.id
+"""
+
+
+def articles(
+    connection: sqlite3.Connection,
+    *,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[Row]:
+    """Articles, oldest first; a date filter leaves out articles whose full date is unknown."""
+    rows = _rows(connection, _ARTICLES, {"source": source, "since": since, "until": until})
+    for row in rows:
+        published = partial_date(
+            row.pop("published_year"), row.pop("published_month"), row.pop("published_day")
+        )
+        row["published"] = published
+    order = ("id", "published", "source", "dateline", "headline", "documents", "points")
+    return [{key: row[key] for key in order} for row in rows]
+
+
+_POINTS = """
+SELECT p.id, dc.article_id, p.declaration_id, p.ordinal, p.subject,
+       (SELECT group_concat(short_name, ', ') FROM (
+           SELECT pa.short_name FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id
+           WHERE pp.point_id = p.id ORDER BY pa.id)) AS parties,
+       p.text
+FROM declaration_points p JOIN declarations dc ON dc.id = p.declaration_id
+WHERE (:article IS NULL OR dc.article_id = :article)
+  AND (:declaration IS NULL OR p.declaration_id = :declaration)
+  AND (:party IS NULL OR EXISTS (
+        SELECT 1 FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id
+        WHERE pp.point_id = p.id
+          AND (pa.slug = :party OR lower(pa.name) = lower(:party)
+               OR lower(pa.short_name) = lower(:party))))
+ORDER BY dc.article_id, p.declaration_id, p.ordinal
+"""
+
+
+def points(
+    connection: sqlite3.Connection,
+    *,
+    party: str | None = None,
+    article: int | None = None,
+    declaration: int | None = None,
+) -> list[Row]:
+    """Declaration points; `party` may be a slug, a name, a short name or a known alias."""
+    if party is not None:
+        known = party_named(party)
+        party = known.slug if known is not None else party
+    return _rows(
+        connection, _POINTS, {"party": party, "article": article, "declaration": declaration}
+    )
+
+
+def sources(connection: sqlite3.Connection) -> list[Row]:
+    return _rows(
+        connection,
+        """
+        SELECT s.id, s.slug, s.name, s.kind, s.country,
+               (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS articles,
+               (SELECT count(*) FROM documents d WHERE d.carrier_id = s.id) AS captures
+        FROM sources s ORDER BY s.slug
+        """,
+        {},
+    )
+
+
+def parties(connection: sqlite3.Connection) -> list[Row]:
+    return _rows(
+        connection,
+        """
+        SELECT pa.id, pa.slug, pa.name, pa.short_name,
+               (SELECT count(*) FROM point_parties pp WHERE pp.party_id = pa.id) AS points,
+               (SELECT count(*) FROM signatories sg WHERE sg.party_id = pa.id) AS signatories
+        FROM parties pa ORDER BY pa.slug
+        """,
+        {},
+    )
+
+
+def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
+    found = _rows(
+        connection,
+        "SELECT * FROM declarations WHERE article_id = :id ORDER BY id",
+        {"id": article_id},
+    )
+    for declaration in found:
+        declaration["signed"] = partial_date(
+            declaration.pop("signed_year"),
+            declaration.pop("signed_month"),
+            declaration.pop("signed_day"),
+        )
+        declaration["signatories"] = _rows(
+            connection,
+            """
+            SELECT sg.name, sg.title, pa.slug AS party, pa.short_name AS party_name
+            FROM signatories sg LEFT JOIN parties pa ON pa.id = sg.party_id
+            WHERE sg.declaration_id = :id ORDER BY sg.id
+            """,
+            {"id": declaration["id"]},
+        )
+        declaration["points"] = [
+            {**point, "parties": point["parties"].split(", ") if point["parties"] else []}
+            for point in points(connection, declaration=declaration["id"])
+        ]
+        for point in declaration["points"]:
+            del point["article_id"], point["declaration_id"]
+    return found
+
+
+def article_detail(connection: sqlite3.Connection, article_id: int) -> Row | None:
+    """One article with its source, captures, declarations, signatories and points."""
+    found = _rows(
+        connection,
+        """
+        SELECT a.id, a.headline, a.published_year, a.published_month, a.published_day,
+               a.dateline_place AS dateline, s.slug AS source, s.name AS source_name,
+               a.lead, a.body
+        FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = :id
+        """,
+        {"id": article_id},
+    )
+    if not found:
+        return None
+    article = found[0]
+    article["published"] = partial_date(
+        article.pop("published_year"), article.pop("published_month"), article.pop("published_day")
+    )
+    article["captures"] = _rows(
+        connection,
+        """
+        SELECT d.id AS document_id, c.slug AS carrier, c.name AS carrier_name, d.section,
+               d.url, d.origin, d.received_at
+        FROM documents d LEFT JOIN sources c ON c.id = d.carrier_id
+        WHERE d.article_id = :id ORDER BY d.id
+        """,
+        {"id": article_id},
+    )
+    article["declarations"] = _declarations(connection, article_id)
+    return article

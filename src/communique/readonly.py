@@ -1,0 +1,90 @@
+"""Running a user's SQL on a connection that cannot change anything.
+
+Three locks, because each alone has a gap: the file is opened read-only (mode=ro), the
+connection is put in query_only mode, and an authorizer allows only reading statements. The
+authorizer closes what the others leave open: ATTACH of a new file and VACUUM INTO write to
+other files, and some PRAGMAs change the connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from communique.database import connect
+from communique.errors import CommuniqueError, ReadOnlyViolation
+
+__all__ = ["QueryResult", "run_query"]
+
+QueryResult = tuple[list[str], list[tuple[Any, ...]]]
+
+_ALLOWED_ACTIONS = {
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_FUNCTION,
+    sqlite3.SQLITE_RECURSIVE,
+}
+# PRAGMAs that only report; any of them given a value (arg2) is refused.
+_READING_PRAGMAS = {
+    "table_info",
+    "table_xinfo",
+    "table_list",
+    "index_list",
+    "index_info",
+    "index_xinfo",
+    "foreign_key_list",
+    "database_list",
+    "collation_list",
+    "function_list",
+    "pragma_list",
+    "compile_options",
+    "user_version",
+    "schema_version",
+    "page_count",
+    "page_size",
+    "freelist_count",
+    "encoding",
+}
+_FORBIDDEN_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit"}
+
+
+def _authorize(
+    action: int, arg1: str | None, arg2: str | None, _database: str | None, _trigger: str | None
+) -> int:
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _FORBIDDEN_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action in _ALLOWED_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _READING_PRAGMAS and arg2 is None:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
+def _refusal(error: sqlite3.Error | sqlite3.Warning) -> CommuniqueError:
+    message = str(error)
+    if "not authorized" in message or "readonly" in message or "read-only" in message:
+        return ReadOnlyViolation(
+            f"query refused: only reading statements are allowed ({message});"
+            " change data with communique's own commands"
+        )
+    if "one statement" in message:
+        return ReadOnlyViolation("query refused: give one statement at a time")
+    return CommuniqueError(f"query failed: {message}")
+
+
+def run_query(path: Path, sql: str, params: dict[str, str]) -> QueryResult:
+    """Column names and rows of one reading statement, with named parameters bound."""
+    connection = connect(path, readonly=True)
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        connection.set_authorizer(_authorize)
+        try:
+            cursor = connection.execute(sql, params)
+            rows = cursor.fetchall()
+        except (sqlite3.Error, sqlite3.Warning) as error:
+            raise _refusal(error) from None
+        columns = [column[0] for column in cursor.description or ()]
+        return columns, [tuple(row) for row in rows]
+    finally:
+        connection.close()

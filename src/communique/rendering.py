@@ -1,0 +1,67 @@
+"""An article as text for reading in a terminal: what `communique show` prints."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+__all__ = ["render_article"]
+
+_WIDTH = 88
+_LABEL = 13
+
+
+def _field(label: str, value: Any) -> str:
+    return f"{label + ':':<{_LABEL}}{value if value is not None else '-'}"
+
+
+def _wrapped(text: str, indent: str) -> str:
+    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
+
+
+def _captures(captures: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for capture in captures:
+        site = capture["carrier_name"] or "no known carrier"
+        section = f', section "{capture["section"]}"' if capture["section"] else ""
+        where = capture["url"] or capture["origin"]
+        lines.append(f"  document {capture['document_id']}: {site}{section}")
+        lines.append(f"    {where}")
+    return lines
+
+
+def _declaration(declaration: dict[str, Any]) -> list[str]:
+    heading = declaration["title"] or declaration["kind"]
+    lines = ["", f"{declaration['kind'].capitalize()}: {heading}"]
+    if declaration["signed"] or declaration["signed_place"]:
+        place = declaration["signed_place"] or "-"
+        lines.append(_field("Signed", f"{place}, {declaration['signed'] or 'date unknown'}"))
+    for signatory in declaration["signatories"]:
+        office = f", {signatory['title']}" if signatory["title"] else ""
+        party = f" ({signatory['party_name']})" if signatory["party_name"] else ""
+        lines.append(_field("Signatory", f"{signatory['name']}{office}{party}"))
+    if declaration["intro"]:
+        lines.append(_field("Introduced", f'"{declaration["intro"]}"'))
+    lines.append(f"Points ({len(declaration['points'])}):")
+    for point in declaration["points"]:
+        parties = ", ".join(point["parties"]) or "no party"
+        lines.append(_wrapped(point["text"], f"{point['ordinal']:>3}. ").rstrip())
+        lines.append(f"       held by: {parties}")
+    return lines
+
+
+def render_article(article: dict[str, Any]) -> str:
+    source = article["source_name"] and f"{article['source_name']} ({article['source']})"
+    lines = [
+        f"Article {article['id']}: {article['headline'] or '(no headline)'}",
+        _field("Published", article["published"]),
+        _field("Dateline", article["dateline"]),
+        _field("Source", source),
+        f"Captures ({len(article['captures'])}):",
+        *_captures(article["captures"]),
+        "",
+        _wrapped(article["lead"] or "", "Lead: ") if article["lead"] else "Lead: -",
+    ]
+    for declaration in article["declarations"]:
+        lines.extend(_declaration(declaration))
+    return "\n".join(lines)

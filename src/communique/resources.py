@@ -1,0 +1,28 @@
+"""Where the packaged seed texts and migrations are, however communique was installed.
+
+A wheel carries them inside the package; an editable install reaches the project's own folders
+through symbolic links in the package. Both look the same through importlib.resources.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = ["migrations_dir", "seed_dir"]
+
+
+def _package_dir(name: str) -> Path:
+    resource = files("communique") / name
+    path = Path(str(resource))
+    if not path.is_dir():
+        raise FileNotFoundError(f"communique is installed without its {name}/ folder ({path})")
+    return path
+
+
+def seed_dir() -> Path:
+    return _package_dir("seed")
+
+
+def migrations_dir() -> Path:
+    return _package_dir("migrations")

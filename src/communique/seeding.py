@@ -1,0 +1,83 @@
+"""Loading a set of inputs and accounting for each: what `communique seed` does.
+
+Every input is decoded and stored on its own; one that fails is reported and the rest go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from communique.decoding import decode
+from communique.errors import InputRefused
+from communique.inputs import Capture, InputProblem
+from communique.store import LoadResult, Outcome, Store
+
+__all__ = ["Report", "SeedSummary", "seed"]
+
+Report = Callable[[str, str, LoadResult | None], None]
+"""Told of each input as it is done: its origin, a message (warning or failure) and the result
+(None when the input was refused before it reached the store)."""
+
+
+@dataclass
+class SeedSummary:
+    added: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    joined: int = 0
+    """Of the added documents, those that were new captures of an article already stored."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def line(self) -> str:
+        joined = f" ({self.joined} joined an existing article)" if self.joined else ""
+        return (
+            f"{self.added} added{joined}, {self.unchanged} unchanged, {len(self.failed)} failed"
+        )
+
+
+def _read(capture: Capture) -> bytes:
+    try:
+        return capture.read()
+    except OSError as error:
+        raise InputRefused(f"cannot read: {error.strerror or error}") from None
+
+
+def seed(
+    database: Path,
+    inputs: Iterable[Capture | InputProblem],
+    report: Report,
+) -> SeedSummary:
+    from communique.database import write_engine
+
+    summary = SeedSummary()
+    engine = write_engine(database)
+    store = Store(engine)
+    try:
+        for item in inputs:
+            if isinstance(item, InputProblem):
+                summary.failed.append((item.origin, item.reason))
+                report(item.origin, item.reason, None)
+                continue
+            try:
+                decoded = decode(_read(item))
+            except InputRefused as refused:
+                summary.failed.append((item.origin, str(refused)))
+                report(item.origin, str(refused), None)
+                continue
+            result = store.load(item.origin, decoded, item.hints)
+            if result.outcome is Outcome.ADDED:
+                summary.added += 1
+                summary.joined += result.joined
+            elif result.outcome is Outcome.UNCHANGED:
+                summary.unchanged += 1
+            else:
+                summary.failed.append((item.origin, result.reason or "failed"))
+            report(item.origin, result.reason or "; ".join(result.warnings), result)
+    finally:
+        engine.dispose()
+    return summary
