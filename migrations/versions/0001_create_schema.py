@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -190,7 +189,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("point_parties", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_point_parties_party_id"), ["party_id"], unique=False)
-
 
 
 def downgrade() -> None:

@@ -30,7 +30,9 @@ def _decode_utf16(data: bytes) -> tuple[str, str] | None:
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as error:
-        raise InputRefused(f"not valid UTF-16 text ({error.reason} at byte {error.start})") from None
+        raise InputRefused(
+            f"not valid UTF-16 text ({error.reason} at byte {error.start})"
+        ) from None
 
 
 def _decode_8bit(data: bytes) -> tuple[str, str]:

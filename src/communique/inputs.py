@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from communique.errors import CommuniqueError
@@ -29,7 +29,7 @@ class Capture:
 
     origin: str
     read: Callable[[], bytes]
-    hints: CaptureHints = CaptureHints()
+    hints: CaptureHints = field(default_factory=CaptureHints)
 
 
 @dataclass(frozen=True)

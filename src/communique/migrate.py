@@ -110,7 +110,10 @@ def history() -> list[tuple[str, str | None, str]]:
     """(revision, down revision, message) from newest to oldest."""
     script = ScriptDirectory.from_config(alembic_config())
     return [
-        (rev.revision, rev.down_revision if isinstance(rev.down_revision, str) else None,
-         rev.doc or "")
+        (
+            rev.revision,
+            rev.down_revision if isinstance(rev.down_revision, str) else None,
+            rev.doc or "",
+        )
         for rev in script.walk_revisions()
     ]

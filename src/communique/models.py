@@ -202,9 +202,7 @@ class DeclarationPoint(Entity):
         CheckConstraint("ordinal >= 1", name="ordinal"),
     )
 
-    declaration_id: Mapped[int] = mapped_column(
-        ForeignKey("declarations.id", ondelete="CASCADE")
-    )
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id", ondelete="CASCADE"))
     ordinal: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     subject: Mapped[str | None] = mapped_column(Text)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-__all__ = ["FORMATS", "write_rows", "write_json"]
+__all__ = ["FORMATS", "write_json", "write_rows"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -26,7 +26,9 @@ def _cell(value: Any) -> str:
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
     """Columns padded to their widest cell, except the last, which holds the long text."""
     cells = [[_cell(value) for value in row] for row in rows]
-    widths = [max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)]
+    widths = [
+        max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)
+    ]
     rule = ["-" * width for width in widths[:-1]] + ["-" * len(columns[-1])] if columns else []
     for row in [list(columns), rule, *cells]:
         padded = [value.ljust(widths[i]) for i, value in enumerate(row[:-1])]
@@ -48,7 +50,9 @@ def write_rows(
         write_json([dict(zip(columns, row, strict=True)) for row in rows], out)
     elif fmt == "jsonl":
         for row in rows:
-            out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str))
+            out.write(
+                json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str)
+            )
             out.write("\n")
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")

@@ -7,20 +7,30 @@ that these commands start fast and a filter value can never change the statement
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from communique.extract.parties import party_named
 
 __all__ = [
+    "Listing",
     "article_detail",
     "articles",
-    "parties",
     "partial_date",
+    "parties",
     "points",
     "sources",
 ]
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Rows with their column names, which an empty result still has."""
+
+    columns: list[str]
+    rows: list[Row]
 
 
 def partial_date(year: int | None, month: int | None, day: int | None) -> str | None:
@@ -36,8 +46,14 @@ def partial_date(year: int | None, month: int | None, day: int | None) -> str | 
     return "-".join(parts)
 
 
+def _listing(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> Listing:
+    cursor = connection.execute(sql, params)
+    rows = [dict(row) for row in cursor]
+    return Listing([column[0] for column in cursor.description], rows)
+
+
 def _rows(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[Row]:
-    return [dict(row) for row in connection.execute(sql, params)]
+    return _listing(connection, sql, params).rows
 
 
 _ARTICLES = """
@@ -60,7 +76,7 @@ def articles(
     source: str | None = None,
     since: str | None = None,
     until: str | None = None,
-) -> list[Row]:
+) -> Listing:
     """Articles, oldest first; a date filter leaves out articles whose full date is unknown."""
     rows = _rows(connection, _ARTICLES, {"source": source, "since": since, "until": until})
     for row in rows:
@@ -68,8 +84,8 @@ def articles(
             row.pop("published_year"), row.pop("published_month"), row.pop("published_day")
         )
         row["published"] = published
-    order = ("id", "published", "source", "dateline", "headline", "documents", "points")
-    return [{key: row[key] for key in order} for row in rows]
+    order = ["id", "published", "source", "dateline", "headline", "documents", "points"]
+    return Listing(order, [{key: row[key] for key in order} for row in rows])
 
 
 _POINTS = """
@@ -96,18 +112,18 @@ def points(
     party: str | None = None,
     article: int | None = None,
     declaration: int | None = None,
-) -> list[Row]:
+) -> Listing:
     """Declaration points; `party` may be a slug, a name, a short name or a known alias."""
     if party is not None:
         known = party_named(party)
         party = known.slug if known is not None else party
-    return _rows(
+    return _listing(
         connection, _POINTS, {"party": party, "article": article, "declaration": declaration}
     )
 
 
-def sources(connection: sqlite3.Connection) -> list[Row]:
-    return _rows(
+def sources(connection: sqlite3.Connection) -> Listing:
+    return _listing(
         connection,
         """
         SELECT s.id, s.slug, s.name, s.kind, s.country,
@@ -119,8 +135,8 @@ def sources(connection: sqlite3.Connection) -> list[Row]:
     )
 
 
-def parties(connection: sqlite3.Connection) -> list[Row]:
-    return _rows(
+def parties(connection: sqlite3.Connection) -> Listing:
+    return _listing(
         connection,
         """
         SELECT pa.id, pa.slug, pa.name, pa.short_name,
@@ -155,7 +171,7 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
         )
         declaration["points"] = [
             {**point, "parties": point["parties"].split(", ") if point["parties"] else []}
-            for point in points(connection, declaration=declaration["id"])
+            for point in points(connection, declaration=declaration["id"]).rows
         ]
         for point in declaration["points"]:
             del point["article_id"], point["declaration_id"]

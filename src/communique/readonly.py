@@ -25,8 +25,8 @@ _ALLOWED_ACTIONS = {
     sqlite3.SQLITE_FUNCTION,
     sqlite3.SQLITE_RECURSIVE,
 }
-# PRAGMAs that only report; any of them given a value (arg2) is refused.
-_READING_PRAGMAS = {
+# PRAGMAs that only report, whatever their argument (a table or index name).
+_INFO_PRAGMAS = {
     "table_info",
     "table_xinfo",
     "table_list",
@@ -34,17 +34,27 @@ _READING_PRAGMAS = {
     "index_info",
     "index_xinfo",
     "foreign_key_list",
+    "foreign_key_check",
+    "integrity_check",
+    "quick_check",
     "database_list",
     "collation_list",
     "function_list",
+    "module_list",
     "pragma_list",
     "compile_options",
+}
+# PRAGMAs that report a setting when asked without a value, and change it when given one.
+_SETTING_PRAGMAS = {
     "user_version",
     "schema_version",
+    "application_id",
     "page_count",
     "page_size",
     "freelist_count",
     "encoding",
+    "journal_mode",
+    "foreign_keys",
 }
 _FORBIDDEN_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit"}
 
@@ -56,14 +66,17 @@ def _authorize(
         return sqlite3.SQLITE_DENY
     if action in _ALLOWED_ACTIONS:
         return sqlite3.SQLITE_OK
-    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _READING_PRAGMAS and arg2 is None:
-        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA:
+        pragma = (arg1 or "").lower()
+        if pragma in _INFO_PRAGMAS or (pragma in _SETTING_PRAGMAS and arg2 is None):
+            return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
 
 
 def _refusal(error: sqlite3.Error | sqlite3.Warning) -> CommuniqueError:
     message = str(error)
-    if "not authorized" in message or "readonly" in message or "read-only" in message:
+    refusals = ("not authorized", "authorization denied", "readonly", "read-only")
+    if any(refusal in message for refusal in refusals):
         return ReadOnlyViolation(
             f"query refused: only reading statements are allowed ({message});"
             " change data with communique's own commands"

@@ -35,9 +35,7 @@ class SeedSummary:
 
     def line(self) -> str:
         joined = f" ({self.joined} joined an existing article)" if self.joined else ""
-        return (
-            f"{self.added} added{joined}, {self.unchanged} unchanged, {len(self.failed)} failed"
-        )
+        return f"{self.added} added{joined}, {self.unchanged} unchanged, {len(self.failed)} failed"
 
 
 def _read(capture: Capture) -> bytes:

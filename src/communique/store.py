@@ -15,8 +15,9 @@ import datetime as dt
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from communique.decoding import DecodedText
@@ -42,14 +43,14 @@ from communique.models import (
 
 __all__ = ["LoadResult", "Outcome", "Store"]
 
-_documents = Document.__table__
-_articles = Article.__table__
-_sources = Source.__table__
-_parties = Party.__table__
-_declarations = Declaration.__table__
-_signatories = Signatory.__table__
-_points = DeclarationPoint.__table__
-_point_parties = PointParty.__table__
+_documents = cast(Table, Document.__table__)
+_articles = cast(Table, Article.__table__)
+_sources = cast(Table, Source.__table__)
+_parties = cast(Table, Party.__table__)
+_declarations = cast(Table, Declaration.__table__)
+_signatories = cast(Table, Signatory.__table__)
+_points = cast(Table, DeclarationPoint.__table__)
+_point_parties = cast(Table, PointParty.__table__)
 
 
 class Outcome(enum.Enum):
@@ -67,6 +68,12 @@ class LoadResult:
     warnings: tuple[str, ...] = field(default=())
     joined: bool = False
     """The capture's article was already stored (from another capture) and was joined."""
+
+
+def _insert_row(connection: Connection, table: Table, values: dict[str, object]) -> int:
+    """Insert one row and return its new id."""
+    new_id: int = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
+    return new_id
 
 
 def _published_on(article: ArticleRecord) -> dt.date | None:
@@ -100,7 +107,7 @@ class Store:
             try:
                 with connection.begin_nested():
                     return self._derive(connection, document_id, decoded.text, hints)
-            except Exception as error:  # noqa: BLE001 - any failure is recorded, never lost
+            except Exception as error:
                 reason = f"extraction failed: {type(error).__name__}: {error}"
                 self._set_status(connection, document_id, "failed", reason)
                 return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
@@ -108,8 +115,9 @@ class Store:
     def _insert_document(
         self, connection: Connection, origin: str, decoded: DecodedText, hints: CaptureHints
     ) -> int:
-        return connection.execute(
-            insert(_documents).returning(_documents.c.id),
+        return _insert_row(
+            connection,
+            _documents,
             {
                 "origin": origin,
                 "url": hints.url,
@@ -120,10 +128,15 @@ class Store:
                 "status": "failed",
                 "error": "extraction did not finish",
             },
-        ).scalar_one()
+        )
 
     def _set_status(
-        self, connection: Connection, document_id: int, status: str, error: str | None, **values: object
+        self,
+        connection: Connection,
+        document_id: int,
+        status: str,
+        error: str | None,
+        **values: object,
     ) -> None:
         connection.execute(
             update(_documents)
@@ -158,25 +171,38 @@ class Store:
     def _source_id(self, connection: Connection, source: SourceRef | None) -> int | None:
         if source is None:
             return None
-        return self._upsert(connection, _sources, source.slug, {
-            "name": source.name, "kind": source.kind, "country": source.country,
-        })
+        return self._upsert(
+            connection,
+            _sources,
+            source.slug,
+            {
+                "name": source.name,
+                "kind": source.kind,
+                "country": source.country,
+            },
+        )
 
     def _party_id(self, connection: Connection, party: PartyRef | None) -> int | None:
         if party is None:
             return None
-        return self._upsert(connection, _parties, party.slug, {
-            "name": party.name, "short_name": party.short_name,
-        })
+        return self._upsert(
+            connection,
+            _parties,
+            party.slug,
+            {
+                "name": party.name,
+                "short_name": party.short_name,
+            },
+        )
 
     @staticmethod
-    def _upsert(connection: Connection, table: object, slug: str, values: dict[str, object]) -> int:
+    def _upsert(connection: Connection, table: Table, slug: str, values: dict[str, object]) -> int:
         """The id of the row with this slug, inserting it first when new. Existing rows are
         left as they are: a user may have corrected a name by hand."""
-        statement = sqlite_insert(table).values(slug=slug, **values)  # type: ignore[arg-type]
+        statement = sqlite_insert(table).values(slug=slug, **values)
         connection.execute(statement.on_conflict_do_nothing(index_elements=["slug"]))
-        column = table.c  # type: ignore[attr-defined]
-        return connection.execute(select(column.id).where(column.slug == slug)).scalar_one()
+        found: int = connection.execute(select(table.c.id).where(table.c.slug == slug)).scalar_one()
+        return found
 
     def _article_id(self, connection: Connection, article: ArticleRecord) -> tuple[int, bool]:
         """The article's id, and whether it already existed (another capture of it)."""
@@ -185,8 +211,9 @@ class Store:
         ).scalar()
         if existing is not None:
             return existing, True
-        article_id = connection.execute(
-            insert(_articles).returning(_articles.c.id),
+        article_id = _insert_row(
+            connection,
+            _articles,
             {
                 "source_id": self._source_id(connection, article.source),
                 "headline": article.headline,
@@ -199,7 +226,7 @@ class Store:
                 "body": article.body,
                 "fingerprint": article.fingerprint,
             },
-        ).scalar_one()
+        )
         for declaration in article.declarations:
             self._insert_declaration(connection, article_id, declaration)
         return article_id, False
@@ -207,8 +234,9 @@ class Store:
     def _insert_declaration(
         self, connection: Connection, article_id: int, declaration: DeclarationRecord
     ) -> None:
-        declaration_id = connection.execute(
-            insert(_declarations).returning(_declarations.c.id),
+        declaration_id = _insert_row(
+            connection,
+            _declarations,
             {
                 "article_id": article_id,
                 "kind": declaration.kind,
@@ -219,7 +247,7 @@ class Store:
                 "signed_day": declaration.signed_day,
                 "intro": declaration.intro,
             },
-        ).scalar_one()
+        )
         for signatory in declaration.signatories:
             connection.execute(
                 insert(_signatories),
@@ -231,15 +259,16 @@ class Store:
                 },
             )
         for point in declaration.points:
-            point_id = connection.execute(
-                insert(_points).returning(_points.c.id),
+            point_id = _insert_row(
+                connection,
+                _points,
                 {
                     "declaration_id": declaration_id,
                     "ordinal": point.ordinal,
                     "text": point.text,
                     "subject": point.subject,
                 },
-            ).scalar_one()
+            )
             for party in point.parties:
                 connection.execute(
                     insert(_point_parties),

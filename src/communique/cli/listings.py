@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from communique.cli.main import AppContext
 from communique.cli.options import format_option, iso_date
 
+if TYPE_CHECKING:
+    from communique.queries import Listing
 
-def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
+
+def _emit(listing: Listing, fmt: str) -> None:
     from communique.output import write_rows
 
-    columns = list(rows[0]) if rows else []
-    write_rows(columns, [list(row.values()) for row in rows], fmt, sys.stdout)
+    rows = [[row[column] for column in listing.columns] for row in listing.rows]
+    write_rows(listing.columns, rows, fmt, sys.stdout)
 
 
 @click.command()
@@ -57,8 +60,9 @@ def points(
     from communique import queries
 
     with app.reader() as connection:
-        rows = queries.points(connection, party=party, article=article, declaration=declaration)
-        _emit(rows, fmt)
+        _emit(
+            queries.points(connection, party=party, article=article, declaration=declaration), fmt
+        )
 
 
 @click.command()
@@ -113,7 +117,9 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
     with app.reader() as connection:
         article = queries.article_detail(connection, article_id)
     if article is None:
-        raise click.ClickException(f"no article with id {article_id}; `communique articles` lists them")
+        raise click.ClickException(
+            f"no article with id {article_id}; `communique articles` lists them"
+        )
     if fmt == "json":
         write_json(article, sys.stdout)
     else:

@@ -18,7 +18,11 @@ def _parameter(text: str) -> tuple[str, str]:
 @click.command()
 @click.argument("sql")
 @click.option(
-    "--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
     help="Bind :NAME in the SQL to VALUE (repeatable).",
 )
 @format_option

@@ -31,7 +31,9 @@ def seed(app: AppContext, paths: tuple[str, ...]) -> None:
         elif message:
             click.echo(f"warning: {origin}: {message}", err=True)
         elif app.verbose:
-            click.echo(f"{result.outcome.value}: {origin} (document {result.document_id})", err=True)
+            click.echo(
+                f"{result.outcome.value}: {origin} (document {result.document_id})", err=True
+            )
 
     app.prepare(create=True)
     inputs = captures(list(paths)) if paths else packaged_captures()

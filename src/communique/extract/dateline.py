@@ -14,10 +14,10 @@ MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 _DATELINE = re.compile(
     rf"""^\s*
-    (?P<place>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){{0,3}}),\s*
+    (?P<place>[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){{0,3}}),\s*
     (?P<month>{MONTH_PATTERN})\.?\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?\s*
     \((?P<agency>[A-Za-z][\w.\- ]{{0,20}})\)\s*
-    (?:-{{1,2}}|–|—)\s*""",
+    (?:-{{1,2}}|\u2013|\u2014)\s*""",
     re.VERBOSE,
 )
 

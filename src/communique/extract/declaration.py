@@ -37,14 +37,14 @@ _KIND = re.compile(
     r"\b(?P<kind>" + "|".join(re.escape(kind) for kind in DOCUMENT_KINDS) + r")s?\b",
     re.IGNORECASE,
 )
-_QUALIFIER = re.compile(r"(?P<qualifier>(?:[A-Z][\w.'’]*(?:-[A-Z][\w.'’]*)*\s+)+)$")
+_QUALIFIER = re.compile(r"(?P<qualifier>(?:[A-Z][\w.'\u2019]*(?:-[A-Z][\w.'\u2019]*)*\s+)+)$")
 _ARTICLES = frozenset({"The", "A", "An", "This", "That", "Its", "Their"})
 
 _TITLE = "|".join(re.escape(title) for title in OFFICE_TITLES)
-_NAME = r"(?:[A-Z]\.\s*)*[A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]+)*"
+_NAME = r"(?:[A-Z]\.\s*)*[A-Z][\w'\u2019-]+(?:\s+(?:[A-Z]\.\s*)*[A-Z][\w'\u2019-]+)*"
 _SIGNING = re.compile(
     rf"\bsigned\s+by\s+(?P<signers>.+?)"
-    rf"(?:\s+(?:in|at)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*))?"
+    rf"(?:\s+(?:in|at)\s+(?P<place>[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*))?"
     rf"(?:\s+on\s+(?P<month>{MONTH_PATTERN})\.?\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?)?"
     rf"(?=\s+(?:was|were|is|are|has|have)\b|(?<!\s[A-Z])[.;,]|$)",
 )
@@ -155,7 +155,7 @@ def _subject(point: str) -> str | None:
     fallback: str | None = None
     candidates = [point]
     for _ in range(2):
-        head, comma, tail = candidates[-1].partition(", ")
+        _, comma, tail = candidates[-1].partition(", ")
         if not comma:
             break
         candidates.append(tail)
@@ -182,7 +182,7 @@ def _point_parties(subject: str | None, declared: tuple[PartyRef, ...]) -> tuple
 
 
 def _points(paragraphs: list[str], declared: tuple[PartyRef, ...]) -> tuple[PointRecord, ...]:
-    points = []
+    points: list[PointRecord] = []
     for paragraph in paragraphs:
         text = _CLOSING_MARK.sub("", paragraph)
         if not text:

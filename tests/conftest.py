@@ -1,0 +1,82 @@
+"""Shared fixtures: a temporary database path, the CLI run in-process, and the installed
+console script run as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from communique.cli import main
+from communique.resources import seed_dir
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEED_NAME = "globalsecurity-kcna-2000-07-21-dprk-russia-joint-declaration.txt"
+SHARED = PROJECT_ROOT.parent / "shared"
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return (seed_dir() / SEED_NAME).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def cli(db_path: Path) -> RunCli:
+    """Run `communique --db <db_path> ARGS...` in-process, stdout and stderr kept apart."""
+
+    def run(*args: str, input: str | bytes | None = None) -> Result:
+        runner = CliRunner()
+        return runner.invoke(main, ["--db", str(db_path), *args], input=input)
+
+    return run
+
+
+@pytest.fixture
+def seeded(cli: RunCli, db_path: Path) -> Path:
+    result = cli("seed")
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+def console_script() -> Path:
+    """The `communique` script installed beside the running interpreter."""
+    script = Path(sys.executable).parent / "communique"
+    assert script.exists(), f"console script not installed at {script}"
+    return script
+
+
+def run_console(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: bytes | None = None,
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(console_script()), *args],
+        cwd=cwd,
+        env=full_env,
+        input=input.decode() if input is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def sql(db: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
+    """Read the database with plain sqlite3, not our code, so tests see what users see."""
+    with sqlite3.connect(db) as connection:
+        return connection.execute(statement, params).fetchall()

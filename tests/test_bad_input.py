@@ -1,0 +1,183 @@
+"""Bad input: each case fails with exit 1 and one line naming the path and the reason, never a
+traceback, and never leaves a half-written row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from communique.database import write_engine
+from communique.decoding import decode
+from communique.extract import CaptureHints, Extraction, extract
+from communique.store import Outcome, Store
+
+from conftest import RunCli, sql
+
+
+def _counts(db: Path) -> list[tuple[object, ...]]:
+    return sql(
+        db,
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
+        " (SELECT count(*) FROM declarations), (SELECT count(*) FROM declaration_points)",
+    )
+
+
+def _error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if not line.startswith("communique: creating")]
+
+
+def test_missing_path(cli: RunCli, db_path: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.txt"
+    result = cli("seed", str(missing))
+    assert result.exit_code == 1
+    assert _error_lines(result.stderr) == [f"error: {missing}: no such file or directory"]
+    assert result.stdout == "0 added, 0 unchanged, 1 failed\n"
+    assert _counts(db_path) == [(0, 0, 0, 0)]
+
+
+def test_directory_without_text_files(cli: RunCli, tmp_path: Path) -> None:
+    folder = tmp_path / "empty-folder"
+    folder.mkdir()
+    (folder / "page.html").write_text("<html></html>", encoding="utf-8")
+    result = cli("seed", str(folder))
+    assert result.exit_code == 1
+    assert _error_lines(result.stderr) == [f"error: {folder}: directory holds no *.txt file"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty file"),
+        (b"  \n\t\r\n  ", "contains only whitespace"),
+        (b"Headline\n\nPyongyang\x00\x01\x02 binary", "binary file (contains NUL bytes), not text"),
+        (
+            b"caf\xc3 \x81\x8d",
+            "not UTF-8 or Windows-1252 text (byte 0xc3 at offset 3); convert it to UTF-8 first",
+        ),
+    ],
+    ids=["empty", "whitespace", "binary", "undecodable"],
+)
+def test_refused_inputs_are_not_stored(
+    cli: RunCli, db_path: Path, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = cli("seed", str(path))
+    assert result.exit_code == 1
+    assert _error_lines(result.stderr) == [f"error: {path}: {reason}"]
+    assert "Traceback" not in result.output
+    assert _counts(db_path) == [(0, 0, 0, 0)]
+
+
+def test_cp1252_text_is_decoded_and_its_encoding_recorded(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    text = seed_text.replace("Worker's Party", "Worker\u2019s Party")
+    raw = text.encode("cp1252")
+    path = tmp_path / "smart-quotes.txt"
+    path.write_bytes(raw)
+    result = cli("seed", str(path))
+    assert result.exit_code == 0, result.output
+    (stored,) = sql(db_path, "SELECT raw_text, encoding FROM documents")
+    assert stored == (text, "cp1252")
+    assert stored[0].encode("cp1252") == raw
+    assert "Worker\u2019s Party" in sql(db_path, "SELECT lead FROM articles")[0][0]
+
+
+def test_text_without_headline_or_dateline_is_kept_with_a_warning(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("just some words without any structure at all\n", encoding="utf-8")
+    result = cli("seed", str(path))
+    assert result.exit_code == 1
+    assert _error_lines(result.stderr) == [
+        f"error: {path}: no headline or dateline recognised; kept as document 1"
+    ]
+    assert sql(db_path, "SELECT status, error, article_id FROM documents") == [
+        ("incomplete", "no headline found; no dateline found", 1)
+    ]
+    assert sql(
+        db_path, "SELECT headline, dateline_place, source_id, published_on, body FROM articles"
+    ) == [(None, None, None, None, "just some words without any structure at all")]
+
+
+def test_text_without_dateline_keeps_its_headline_and_nulls(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text("A plain headline\n\nFirst paragraph.\n\nSecond paragraph.\n", encoding="utf-8")
+    result = cli("seed", str(path))
+    assert result.exit_code == 0
+    assert _error_lines(result.stderr) == [f"warning: {path}: no dateline found"]
+    assert sql(
+        db_path,
+        "SELECT headline, dateline_place, source_id, published_year, published_month,"
+        " published_on, lead, body FROM articles",
+    ) == [
+        (
+            "A plain headline",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "First paragraph.",
+            "First paragraph.\n\nSecond paragraph.",
+        )
+    ]
+    assert sql(db_path, "SELECT status, error FROM documents") == [
+        ("incomplete", "no dateline found")
+    ]
+
+
+def test_good_inputs_in_the_same_run_still_load(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(seed_text, encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01")
+    result = cli("seed", str(bad), str(good), str(tmp_path / "missing.txt"))
+    assert result.exit_code == 1
+    assert result.stdout == "1 added, 0 unchanged, 2 failed\n"
+    assert _counts(db_path) == [(1, 1, 1, 7)]
+
+
+def test_a_failing_extraction_keeps_the_document_and_no_derived_row(
+    db_path: Path, cli: RunCli, seed_text: str
+) -> None:
+    """Derived rows are written in a savepoint: an error half-way rolls all of them back."""
+    assert cli("db", "upgrade").exit_code == 0
+
+    def breaks_after_points(text: str, hints: CaptureHints) -> Extraction:
+        real = extract(text, hints)
+        assert real.article is not None
+        broken_point = real.article.declarations[0].points[0]
+        object.__setattr__(broken_point, "ordinal", 0)  # violates the ordinal >= 1 check
+        return real
+
+    engine = write_engine(db_path)
+    try:
+        result = Store(engine, breaks_after_points).load(
+            "broken.txt", decode(seed_text.encode()), CaptureHints()
+        )
+    finally:
+        engine.dispose()
+    assert result.outcome is Outcome.FAILED
+    assert result.reason is not None and "CHECK constraint failed" in result.reason
+    assert _counts(db_path) == [(1, 0, 0, 0)]
+    assert sql(db_path, "SELECT status, article_id, carrier_id FROM documents") == [
+        ("failed", None, None)
+    ]
+    assert sql(db_path, "SELECT count(*) FROM sources") == [(0,)]
+
+
+def test_unexpected_errors_are_one_line_without_verbose(cli: RunCli, db_path: Path) -> None:
+    db_path.write_bytes(b"this is not a database file at all" * 100)
+    result = cli("articles")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "file is not a database" in result.stderr

@@ -1,0 +1,118 @@
+"""The command line as users meet it: help, version, the installed script, and start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from communique import __version__
+from communique.cli import main
+
+from conftest import run_console, sql
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(main), ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    assert len(result.output.split("\n\n")[1].strip()) > 20
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.output == f"communique, version {__version__}\n"
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["frobnicate"])
+    assert result.exit_code == 2
+
+
+def test_console_script_runs_the_done_when_commands(tmp_path: Path) -> None:
+    """The issue's acceptance commands, through the installed script in a subprocess."""
+    env = {"COMMUNIQUE_DB": str(tmp_path / "communique.db")}
+    first = run_console("seed", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "1 added, 0 unchanged, 0 failed\n"
+    points = run_console("points", "--party", "russia", "--format", "csv", env=env)
+    assert len(points.stdout.splitlines()) == 1 + 6
+    assert sql(tmp_path / "communique.db", "select count(*) from declaration_points") == [(7,)]
+    second = run_console("seed", env=env)
+    assert second.stdout == "0 added, 1 unchanged, 0 failed\n"
+    show = run_console("show", "1", env=env)
+    assert show.returncode == 0
+    assert show.stdout.startswith("Article 1: Landmark event in DPRK-Russia history\n")
+
+
+def test_db_defaults_to_communique_db_in_the_current_directory(tmp_path: Path) -> None:
+    result = run_console("seed", cwd=tmp_path, env={"COMMUNIQUE_DB": ""})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "communique.db").exists()
+
+
+def test_python_dash_m_works(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "communique", "--db", str(tmp_path / "m.db"), "seed"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "1 added, 0 unchanged, 0 failed\n"
+
+
+def test_errors_show_a_traceback_only_with_verbose(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database" * 200)
+    quiet = run_console("--db", str(broken), "articles")
+    assert quiet.returncode == 1
+    assert "Traceback" not in quiet.stderr
+    loud = run_console("-v", "--db", str(broken), "articles")
+    assert loud.returncode == 1
+    assert "Traceback" in loud.stderr
+
+
+def test_help_does_not_import_sqlalchemy_or_alembic() -> None:
+    probe = (
+        "import sys\n"
+        "from communique.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules)\n"
+        "print('heavy:', heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-1] == "heavy: []"
+
+
+def test_listings_do_not_import_sqlalchemy(tmp_path: Path) -> None:
+    db = tmp_path / "light.db"
+    assert run_console("--db", str(db), "seed").returncode == 0
+    probe = (
+        "import sys\n"
+        "from communique.cli import main\n"
+        f"for args in (['articles'], ['points', '--party', 'russia'], ['show', '1']):\n"
+        "    try:\n"
+        f"        main(['--db', {str(db)!r}, *args])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('heavy:', sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-1] == "heavy: []"

@@ -1,0 +1,199 @@
+"""The reading commands and their formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import RunCli
+
+
+def test_articles_table(cli: RunCli, seeded: Path) -> None:
+    result = cli("articles")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "id  published   source  dateline   headline                               "
+        "documents  points",
+        "--  ----------  ------  ---------  -------------------------------------  "
+        "---------  ------",
+        "1   2000-07-21  kcna    Pyongyang  Landmark event in DPRK-Russia history  1          7",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "ids"),
+    [
+        ((), [1]),
+        (("--source", "kcna"), [1]),
+        (("--source", "globalsecurity"), []),
+        (("--since", "2000-07-21"), [1]),
+        (("--since", "2000-07-22"), []),
+        (("--until", "2000-07-21"), [1]),
+        (("--until", "2000-07-20"), []),
+    ],
+)
+def test_articles_filters(
+    cli: RunCli, seeded: Path, options: tuple[str, ...], ids: list[int]
+) -> None:
+    result = cli("articles", *options, "--format", "json")
+    assert result.exit_code == 0
+    assert [row["id"] for row in json.loads(result.stdout)] == ids
+
+
+def test_articles_rejects_a_bad_date(cli: RunCli, seeded: Path) -> None:
+    result = cli("articles", "--since", "21/07/2000")
+    assert result.exit_code == 2
+    assert "'21/07/2000' is not a date like 2000-07-21" in result.stderr
+
+
+def test_points_formats_agree(cli: RunCli, seeded: Path) -> None:
+    as_json = json.loads(cli("points", "--format", "json").stdout)
+    as_jsonl = [json.loads(line) for line in cli("points", "--format", "jsonl").stdout.splitlines()]
+    as_csv = list(csv.DictReader(io.StringIO(cli("points", "--format", "csv").stdout)))
+    assert as_json == as_jsonl
+    assert len(as_json) == 7
+    assert as_json[3] == {
+        "id": 4,
+        "article_id": 1,
+        "declaration_id": 1,
+        "ordinal": 4,
+        "subject": "the DPRK",
+        "parties": "DPRK",
+        "text": "In particular, the DPRK stated that its missile program does not pose any "
+        "threat to anybody but is purely peaceful in its nature.",
+    }
+    assert [row["parties"] for row in as_csv] == ["DPRK, Russia"] * 3 + ["DPRK"] + [
+        "DPRK, Russia"
+    ] * 3
+    assert list(as_csv[0]) == list(as_json[0])
+
+
+@pytest.mark.parametrize(
+    ("options", "ordinals"),
+    [
+        (("--party", "dprk"), [1, 2, 3, 4, 5, 6, 7]),
+        (("--party", "DPRK"), [1, 2, 3, 4, 5, 6, 7]),
+        (("--party", "North Korea"), [1, 2, 3, 4, 5, 6, 7]),
+        (("--party", "russia"), [1, 2, 3, 5, 6, 7]),
+        (("--party", "china"), []),
+        (("--article", "1"), [1, 2, 3, 4, 5, 6, 7]),
+        (("--article", "2"), []),
+        (("--declaration", "1", "--party", "Russia"), [1, 2, 3, 5, 6, 7]),
+    ],
+)
+def test_points_filters(
+    cli: RunCli, seeded: Path, options: tuple[str, ...], ordinals: list[int]
+) -> None:
+    result = cli("points", *options, "--format", "json")
+    assert result.exit_code == 0
+    assert [row["ordinal"] for row in json.loads(result.stdout)] == ordinals
+
+
+def test_sources_and_parties(cli: RunCli, seeded: Path) -> None:
+    assert json.loads(cli("sources", "--format", "json").stdout) == [
+        {
+            "id": 1,
+            "slug": "globalsecurity",
+            "name": "GlobalSecurity.org",
+            "kind": "website",
+            "country": "US",
+            "articles": 0,
+            "captures": 1,
+        },
+        {
+            "id": 2,
+            "slug": "kcna",
+            "name": "Korean Central News Agency",
+            "kind": "news agency",
+            "country": "DPRK",
+            "articles": 1,
+            "captures": 0,
+        },
+    ]
+    assert cli("parties", "--format", "csv").stdout.splitlines() == [
+        "id,slug,name,short_name,points,signatories",
+        "1,dprk,Democratic People's Republic of Korea,DPRK,7,1",
+        "2,russia,Russian Federation,Russia,6,1",
+    ]
+
+
+def test_empty_listings_still_have_their_columns(cli: RunCli, db_path: Path) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("points", "--format", "csv").stdout == (
+        "id,article_id,declaration_id,ordinal,subject,parties,text\n"
+    )
+    assert cli("articles", "--format", "json").stdout == "[]\n"
+    assert cli("parties").stdout.splitlines()[0].split() == [
+        "id",
+        "slug",
+        "name",
+        "short_name",
+        "points",
+        "signatories",
+    ]
+
+
+def test_show_text(cli: RunCli, seeded: Path) -> None:
+    result = cli("show", "1")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:7] == [
+        "Article 1: Landmark event in DPRK-Russia history",
+        "Published:   2000-07-21",
+        "Dateline:    Pyongyang",
+        "Source:      Korean Central News Agency (kcna)",
+        "Captures (1):",
+        '  document 1: GlobalSecurity.org, section "Weapons of Mass Destruction (WMD)"',
+        "    https://www.globalsecurity.org/wmd/library/news/dprk/2000/dprk-000721.htm",
+    ]
+    assert "Joint declaration: DPRK-Russia joint declaration" in lines
+    assert "Signed:      Pyongyang, 2000-07-19" in lines
+    assert "Signatory:   Kim Jong Il, Chairman of the National Defence Commission (DPRK)" in lines
+    assert "Signatory:   V. V. Putin, President (Russia)" in lines
+    assert "Points (7):" in lines
+    assert lines.count("       held by: DPRK, Russia") == 6
+    assert lines.count("       held by: DPRK") == 1
+
+
+def test_show_json(cli: RunCli, seeded: Path) -> None:
+    article = json.loads(cli("show", "1", "--format", "json").stdout)
+    assert article["headline"] == "Landmark event in DPRK-Russia history"
+    assert article["published"] == "2000-07-21"
+    (declaration,) = article["declarations"]
+    assert declaration["signed"] == "2000-07-19"
+    assert [s["party"] for s in declaration["signatories"]] == ["dprk", "russia"]
+    assert [p["parties"] for p in declaration["points"]][3] == ["DPRK"]
+    assert [p["ordinal"] for p in declaration["points"]] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_show_an_unknown_article(cli: RunCli, seeded: Path) -> None:
+    result = cli("show", "42")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no article with id 42; `communique articles` lists them\n"
+
+
+def test_listings_need_an_existing_database(cli: RunCli, db_path: Path) -> None:
+    result = cli("articles")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {db_path}: no such database; load something first with `communique seed`"
+        " or name another file with --db\n"
+    )
+    assert not db_path.exists()
+
+
+def test_json_keeps_text_readable(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    page = tmp_path / "quotes.txt"
+    page.write_text(
+        seed_text.replace("Landmark event", "Landmark \u201cevent\u201d"), encoding="utf-8"
+    )
+    assert cli("seed", str(page)).exit_code == 0
+    output = cli("articles", "--format", "json").stdout
+    assert "Landmark \u201cevent\u201d" in output
+    assert "\\u201c" not in output

@@ -1,0 +1,139 @@
+"""Migrations: one head, every step runs both ways on a database holding data, and the models
+and the migrations describe the same schema."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from communique import migrate
+from communique.database import HEAD_REVISION, connect, write_engine
+from communique.models import Base
+
+from conftest import PROJECT_ROOT, RunCli, sql
+
+TABLES = [
+    "articles",
+    "declaration_points",
+    "declarations",
+    "documents",
+    "parties",
+    "point_parties",
+    "signatories",
+    "sources",
+]
+
+
+def _tables(db: Path) -> list[str]:
+    rows = sql(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    return [name for (name,) in rows if name != "alembic_version"]
+
+
+def test_single_head_which_the_code_knows() -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert script.get_heads() == [HEAD_REVISION]
+    assert migrate.head_revision() == HEAD_REVISION
+
+
+def test_every_revision_has_a_downgrade() -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    for revision in script.walk_revisions():
+        assert callable(getattr(revision.module, "downgrade", None)), revision.revision
+
+
+def test_upgrade_downgrade_upgrade_with_data(cli: RunCli, db_path: Path) -> None:
+    assert cli("seed").exit_code == 0
+    assert _tables(db_path) == TABLES
+    assert sql(db_path, "SELECT count(*) FROM declaration_points") == [(7,)]
+
+    down = cli("db", "downgrade", "base")
+    assert down.exit_code == 0, down.output
+    assert down.stdout == f"{db_path}: 0001 -> empty\n"
+    assert _tables(db_path) == []
+
+    up = cli("db", "upgrade")
+    assert up.exit_code == 0
+    assert up.stdout == f"{db_path}: empty -> 0001\n"
+    assert _tables(db_path) == TABLES
+    assert cli("seed").stdout == "1 added, 0 unchanged, 0 failed\n"
+    assert sql(db_path, "SELECT count(*) FROM declaration_points") == [(7,)]
+
+
+def test_models_match_migrations(db_path: Path) -> None:
+    migrate.upgrade(db_path)
+    engine = write_engine(db_path)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_foreign_keys_are_enforced_on_application_connections(seeded: Path) -> None:
+    with connect(seeded) as connection:
+        assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            connection.execute(
+                "INSERT INTO declaration_points (declaration_id, ordinal, text) VALUES (99, 1, 'x')"
+            )
+    engine = write_engine(seeded)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_commands_create_and_upgrade_the_schema_and_say_so(cli: RunCli, db_path: Path) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("db", "downgrade", "base").exit_code == 0
+    result = cli("sources")
+    assert result.exit_code == 0
+    assert result.stderr == f"communique: creating database schema in {db_path} (revision 0001)\n"
+    assert cli("db", "current").stdout == "0001 (head)\n"
+    assert cli("sources").stderr == ""
+
+
+def test_a_database_from_a_newer_communique_is_refused(seeded: Path, cli: RunCli) -> None:
+    with sqlite3.connect(seeded) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    before = seeded.read_bytes()
+    for command in (["articles"], ["seed"], ["db", "upgrade"], ["query", "select 1"]):
+        result = cli(*command)
+        assert result.exit_code == 1, command
+        assert "revision ffff, which this communique does not know" in result.stderr
+    assert seeded.read_bytes() == before
+
+
+def test_db_history_lists_revisions(cli: RunCli) -> None:
+    result = cli("db", "history")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == (
+        "<base> -> 0001: Create the schema: sources, documents, articles, declarations, points,"
+        " parties."
+    )
+
+
+def test_plain_alembic_works_from_the_project_root(tmp_path: Path) -> None:
+    alembic = Path(sys.executable).parent / "alembic"
+    env = {"COMMUNIQUE_DB": str(tmp_path / "plain.db"), "PATH": str(alembic.parent)}
+    for args in (["upgrade", "head"], ["check"], ["current"]):
+        done = subprocess.run(
+            [str(alembic), *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    assert "0001 (head)" in done.stdout
+    assert _tables(tmp_path / "plain.db") == TABLES

@@ -1,0 +1,96 @@
+"""`communique query`: reading works, and nothing a query says can change the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import RunCli, sql
+
+WRITES = {
+    "insert": "INSERT INTO parties (slug, name, short_name) VALUES ('x', 'X', 'X')",
+    "update": "UPDATE parties SET name = 'changed'",
+    "delete": "DELETE FROM declaration_points",
+    "drop": "DROP TABLE point_parties",
+    "create": "CREATE TABLE notes (id INTEGER)",
+    "create_index": "CREATE INDEX ix_notes ON parties (name)",
+    "attach": "ATTACH DATABASE '{tmp}/other.db' AS other",
+    "writable_schema": "PRAGMA writable_schema = ON",
+    "journal_mode": "PRAGMA journal_mode = DELETE",
+    "vacuum_into": "VACUUM INTO '{tmp}/copy.db'",
+    "vacuum": "VACUUM",
+    "load_extension": "SELECT load_extension('/nonexistent/ext')",
+    "chained": "SELECT 1; DELETE FROM parties",
+    "begin": "BEGIN IMMEDIATE",
+    "replace": "REPLACE INTO parties (id, slug, name, short_name) VALUES (1, 'x', 'X', 'X')",
+    "cte_delete": "WITH x AS (SELECT 1) DELETE FROM parties",
+}
+
+
+@pytest.mark.parametrize("statement", WRITES.values(), ids=WRITES.keys())
+def test_query_refuses_anything_that_writes(
+    cli: RunCli, seeded: Path, tmp_path: Path, statement: str
+) -> None:
+    before = seeded.read_bytes()
+    result = cli("query", statement.format(tmp=tmp_path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("Error: query refused:")
+    assert seeded.read_bytes() == before
+    assert not (tmp_path / "other.db").exists()
+    assert not (tmp_path / "copy.db").exists()
+    assert sql(seeded, "SELECT count(*) FROM declaration_points") == [(7,)]
+
+
+def test_query_reads_with_bound_parameters(cli: RunCli, seeded: Path) -> None:
+    result = cli(
+        "query",
+        "SELECT slug, name FROM parties WHERE slug = :slug",
+        "--param",
+        "slug=russia",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"slug": "russia", "name": "Russian Federation"}]
+
+
+def test_query_answers_who_took_which_position(cli: RunCli, seeded: Path) -> None:
+    result = cli(
+        "query",
+        "SELECT p.ordinal FROM declaration_points p JOIN point_parties pp ON pp.point_id = p.id"
+        " JOIN parties pa ON pa.id = pp.party_id WHERE pa.slug = 'russia' ORDER BY p.ordinal",
+        "--format",
+        "csv",
+    )
+    assert result.stdout == "ordinal\n1\n2\n3\n5\n6\n7\n"
+
+
+def test_reading_pragmas_are_allowed(cli: RunCli, seeded: Path) -> None:
+    result = cli("query", "PRAGMA table_info(parties)", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    names = [json.loads(line)["name"] for line in result.stdout.splitlines()]
+    assert names == ["id", "slug", "name", "short_name"]
+
+
+def test_a_missing_database_is_an_error_not_an_empty_file(cli: RunCli, db_path: Path) -> None:
+    result = cli("query", "SELECT 1")
+    assert result.exit_code == 1
+    assert "no such database" in result.stderr
+    assert not db_path.exists()
+
+
+def test_a_bad_parameter_is_a_usage_error(cli: RunCli, seeded: Path) -> None:
+    result = cli("query", "SELECT :a", "--param", "novalue")
+    assert result.exit_code == 2
+    assert "'novalue' is not NAME=VALUE" in result.stderr
+
+
+def test_sql_errors_are_one_line(cli: RunCli, seeded: Path) -> None:
+    result = cli("query", "SELECT * FROM no_such_table")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: query failed: no such table: no_such_table\n"
