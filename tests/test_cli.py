@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from communique import __version__
 from communique.cli import main
 
-from conftest import run_console, sql
+from conftest import console_script, run_console, sql
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -116,3 +116,22 @@ def test_listings_do_not_import_sqlalchemy(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines()[-1] == "heavy: []"
+
+
+def test_a_closed_pipe_ends_quietly(seeded: Path) -> None:
+    """`communique query ... | head` must not print a traceback when head stops reading."""
+    many_rows = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n LIMIT 300000)"
+        " SELECT x FROM n"
+    )
+    process = subprocess.Popen(
+        [str(console_script()), "--db", str(seeded), "query", many_rows],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert stderr == ""

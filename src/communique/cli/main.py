@@ -7,7 +7,9 @@ Only click is imported at start-up; each command imports what it needs when it r
 from __future__ import annotations
 
 import enum
+import os
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,12 @@ class CommuniqueGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`communique points | head`): stop quietly, and keep the
+            # interpreter from failing again when it flushes stdout at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(ExitStatus.FAILURE) from None
         except CommuniqueError as error:
             raise click.ClickException(str(error)) from None
         except Exception as error:

@@ -86,21 +86,25 @@ def _intro_index(paragraphs: list[str]) -> tuple[int, str] | None:
 def _kind_and_title(intro: str, preamble: str) -> tuple[str, str | None] | None:
     """The document's kind and, when the text qualifies it ("DPRK-Russia ..."), its title.
 
-    The introducing sentence wins when it names a kind ("The press statement says:"); otherwise
-    the first mention in the text before it ("It says:" refers back to it).
+    The introducing sentence names the kind when it can ("The press statement says:");
+    otherwise the first mention before it does ("It says:" refers back to it). The title is the
+    first mention of that kind that carries a qualifier.
     """
-    for text in (intro, preamble):
-        match = _KIND.search(text)
-        if match is None:
+    named = _KIND.search(intro) or _KIND.search(preamble)
+    if named is None:
+        return None
+    kind = named.group("kind").lower()
+    for mention in _KIND.finditer(preamble):
+        if mention.group("kind").lower() != kind:
             continue
-        kind = match.group("kind").lower()
-        qualifier = _QUALIFIER.search(text[: match.start()])
+        qualifier = _QUALIFIER.search(preamble[: mention.start()])
         words = qualifier.group("qualifier").split() if qualifier else []
-        while words and words[0] in _ARTICLES:
-            words.pop(0)
-        title = " ".join([*words, kind]) if words else None
-        return kind, title
-    return None
+        # The phrase starts after its article: "... the DPRK. The white paper" has none.
+        starts = [index + 1 for index, word in enumerate(words) if word in _ARTICLES]
+        words = words[starts[-1] :] if starts else words
+        if words:
+            return kind, " ".join([*words, kind])
+    return kind, None
 
 
 def _signatory(text: str) -> SignatoryRecord | None:
@@ -218,10 +222,10 @@ def find_declaration(
     kind, title = kind_and_title
     signing = _signing(preamble)
     signatories = signing.signatories if signing else ()
-    # Signatories say best who declares; failing them, the title ("DPRK-Russia ...") does.
-    declared = tuple(dict.fromkeys(s.party for s in signatories if s.party is not None))
-    if not declared and title:
-        declared = parties_in(title)
+    # Who declares: the parties the title names ("DPRK-Russia ...") and those the signatories
+    # represent, since either may be missing or partial.
+    signing_parties = (s.party for s in signatories if s.party is not None)
+    declared = tuple(dict.fromkeys([*(parties_in(title) if title else ()), *signing_parties]))
     return DeclarationRecord(
         kind=kind,
         title=title,

@@ -16,18 +16,38 @@ def normalise_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+_SENTENCE_END = (".", "!", "?", ":", '"', "\u201d", "\u2019", ")", "-0-")
+_WRAP_WIDTH = 120
+"""Lines longer than this are whole paragraphs; shorter ones may be hard-wrapped."""
+
+
+def _block_paragraphs(block: str) -> list[str]:
+    """Paragraphs in a block without blank lines: one per line, except that a hard-wrapped
+    line (nearly as long as the block's longest, ending mid-sentence) runs on into the next."""
+    lines = [" ".join(line.split()) for line in block.split("\n")]
+    lines = [line for line in lines if line]
+    width = max((len(line) for line in lines), default=0)
+    found: list[str] = []
+    continues = False
+    for line in lines:
+        if continues:
+            found[-1] = f"{found[-1]} {line}"
+        else:
+            found.append(line)
+        continues = (
+            width <= _WRAP_WIDTH and len(line) >= 0.6 * width and not line.endswith(_SENTENCE_END)
+        )
+    return found
+
+
 def paragraphs(text: str) -> list[str]:
     """Split text into paragraphs, whitespace folded.
 
-    Captures separate paragraphs either by blank lines (then a paragraph may be hard-wrapped over
-    several lines) or, when the text has no blank line at all, by single newlines.
+    Captures separate paragraphs by blank lines, by single newlines, or both; a paragraph may
+    also be hard-wrapped over several lines, which are joined again.
     """
     text = normalise_newlines(text).strip()
-    if not text:
-        return []
-    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
-    folded = (" ".join(block.split()) for block in blocks)
-    return [block for block in folded if block]
+    return [found for block in _BLANK_LINE.split(text) for found in _block_paragraphs(block)]
 
 
 def fingerprint(body: str) -> str:
