@@ -86,36 +86,38 @@ def test_errors_show_a_traceback_only_with_verbose(tmp_path: Path) -> None:
     assert "Traceback" in loud.stderr
 
 
-def test_help_does_not_import_sqlalchemy_or_alembic() -> None:
+def _heavy_modules_after(*invocations: list[str]) -> str:
+    """Run the CLI in a fresh interpreter and report which heavy modules it imported."""
     probe = (
         "import sys\n"
         "from communique.cli import main\n"
-        "try:\n"
-        "    main(['--help'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules)\n"
-        "print('heavy:', heavy)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.stdout.splitlines()[-1] == "heavy: []"
-
-
-def test_listings_do_not_import_sqlalchemy(tmp_path: Path) -> None:
-    db = tmp_path / "light.db"
-    assert run_console("--db", str(db), "seed").returncode == 0
-    probe = (
-        "import sys\n"
-        "from communique.cli import main\n"
-        f"for args in (['articles'], ['points', '--party', 'russia'], ['show', '1']):\n"
+        f"for args in {list(invocations)!r}:\n"
         "    try:\n"
-        f"        main(['--db', {str(db)!r}, *args])\n"
+        "        main(args)\n"
         "    except SystemExit:\n"
         "        pass\n"
         "print('heavy:', sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.stdout.splitlines()[-1] == "heavy: []"
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
+
+
+def test_help_does_not_import_sqlalchemy_or_alembic() -> None:
+    assert _heavy_modules_after(["--help"]) == "heavy: []"
+
+
+def test_listings_do_not_import_sqlalchemy(tmp_path: Path) -> None:
+    db = str(tmp_path / "light.db")
+    assert run_console("--db", db, "seed").returncode == 0
+    assert (
+        _heavy_modules_after(
+            ["--db", db, "articles"],
+            ["--db", db, "points", "--party", "russia"],
+            ["--db", db, "show", "1"],
+        )
+        == "heavy: []"
+    )
 
 
 def test_a_closed_pipe_ends_quietly(seeded: Path) -> None:

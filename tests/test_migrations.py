@@ -137,3 +137,27 @@ def test_plain_alembic_works_from_the_project_root(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
     assert "0001 (head)" in done.stdout
     assert _tables(tmp_path / "plain.db") == TABLES
+
+
+def test_the_models_read_what_the_commands_wrote(seeded: Path) -> None:
+    """The ORM relationships resolve over the migrated schema, both ways."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from communique.models import Article, Party
+
+    engine = write_engine(seeded)
+    try:
+        with Session(engine) as session:
+            article = session.scalars(select(Article)).one()
+            (declaration,) = article.declarations
+            assert [point.ordinal for point in declaration.points] == [1, 2, 3, 4, 5, 6, 7]
+            assert [p.slug for p in declaration.points[3].parties] == ["dprk"]
+            assert [s.party.slug for s in declaration.signatories if s.party] == ["dprk", "russia"]
+            russia = session.scalars(select(Party).where(Party.slug == "russia")).one()
+            assert sorted(point.ordinal for point in russia.points) == [1, 2, 3, 5, 6, 7]
+            assert [s.name for s in russia.signatories] == ["V. V. Putin"]
+            assert article.source is not None and article.source.slug == "kcna"
+            assert [d.carrier.slug for d in article.documents if d.carrier] == ["globalsecurity"]
+    finally:
+        engine.dispose()

@@ -178,6 +178,11 @@ class Party(Entity):
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(64))
 
+    signatories: Mapped[list[Signatory]] = relationship(back_populates="party")
+    points: Mapped[list[DeclarationPoint]] = relationship(
+        secondary="point_parties", back_populates="parties"
+    )
+
 
 class Signatory(Entity):
     __tablename__ = "signatories"
@@ -190,7 +195,7 @@ class Signatory(Entity):
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
 
     declaration: Mapped[Declaration] = relationship(back_populates="signatories")
-    party: Mapped[Party | None] = relationship()
+    party: Mapped[Party | None] = relationship(back_populates="signatories")
 
 
 class DeclarationPoint(Entity):
@@ -208,7 +213,9 @@ class DeclarationPoint(Entity):
     subject: Mapped[str | None] = mapped_column(Text)
 
     declaration: Mapped[Declaration] = relationship(back_populates="points")
-    parties: Mapped[list[Party]] = relationship(secondary="point_parties")
+    parties: Mapped[list[Party]] = relationship(
+        secondary="point_parties", back_populates="points", order_by="Party.id"
+    )
 
 
 class PointParty(Base):
