@@ -42,7 +42,9 @@ def test_directory_without_text_files(cli: RunCli, tmp_path: Path) -> None:
     (folder / "page.html").write_text("<html></html>", encoding="utf-8")
     result = cli("seed", str(folder))
     assert result.exit_code == 1
-    assert _error_lines(result.stderr) == [f"error: {folder}: directory holds no *.txt file"]
+    assert _error_lines(result.stderr) == [
+        f"error: {folder}: directory holds no *.txt, *.json or *.jsonl file"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,7 @@ def test_points_filters(
 def test_sources_and_parties(cli: RunCli, seeded: Path) -> None:
     assert json.loads(cli("sources", "--format", "json").stdout) == [
         {
-            "id": 1,
+            "id": 2,
             "slug": "globalsecurity",
             "name": "GlobalSecurity.org",
             "kind": "website",
@@ -105,7 +105,7 @@ def test_sources_and_parties(cli: RunCli, seeded: Path) -> None:
             "captures": 1,
         },
         {
-            "id": 2,
+            "id": 1,
             "slug": "kcna",
             "name": "Korean Central News Agency",
             "kind": "news agency",

@@ -21,6 +21,7 @@ from conftest import PROJECT_ROOT, RunCli, sql
 
 TABLES = [
     "articles",
+    "declaration_parties",
     "declaration_points",
     "declarations",
     "documents",
@@ -55,12 +56,12 @@ def test_upgrade_downgrade_upgrade_with_data(cli: RunCli, db_path: Path) -> None
 
     down = cli("db", "downgrade", "base")
     assert down.exit_code == 0, down.output
-    assert down.stdout == f"{db_path}: 0001 -> empty\n"
+    assert down.stdout == f"{db_path}: {HEAD_REVISION} -> empty\n"
     assert _tables(db_path) == []
 
     up = cli("db", "upgrade")
     assert up.exit_code == 0
-    assert up.stdout == f"{db_path}: empty -> 0001\n"
+    assert up.stdout == f"{db_path}: empty -> {HEAD_REVISION}\n"
     assert _tables(db_path) == TABLES
     assert cli("seed").stdout == "1 added, 0 unchanged, 0 failed\n"
     assert sql(db_path, "SELECT count(*) FROM declaration_points") == [(7,)]
@@ -97,8 +98,10 @@ def test_commands_create_and_upgrade_the_schema_and_say_so(cli: RunCli, db_path:
     assert cli("db", "downgrade", "base").exit_code == 0
     result = cli("sources")
     assert result.exit_code == 0
-    assert result.stderr == f"communique: creating database schema in {db_path} (revision 0001)\n"
-    assert cli("db", "current").stdout == "0001 (head)\n"
+    assert result.stderr == (
+        f"communique: creating database schema in {db_path} (revision {HEAD_REVISION})\n"
+    )
+    assert cli("db", "current").stdout == f"{HEAD_REVISION} (head)\n"
     assert cli("sources").stderr == ""
 
 
@@ -135,7 +138,7 @@ def test_plain_alembic_works_from_the_project_root(tmp_path: Path) -> None:
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-    assert "0001 (head)" in done.stdout
+    assert f"{HEAD_REVISION} (head)" in done.stdout
     assert _tables(tmp_path / "plain.db") == TABLES
 
 

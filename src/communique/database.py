@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from communique.errors import DatabaseMissing
+from communique.errors import CommuniqueError, DatabaseMissing
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -21,11 +21,12 @@ __all__ = [
     "HEAD_REVISION",
     "connect",
     "current_revision",
+    "finish_writing",
     "prepare",
     "write_engine",
 ]
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration; a test checks that it is Alembic's head. Knowing it without importing
 Alembic lets every command see at once whether a database needs migrating."""
 
@@ -49,14 +50,34 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
 
 
 def current_revision(path: Path) -> str | None:
-    """The schema revision recorded in the file, or None for a new, empty database."""
-    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
-        has_table = connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).fetchone()
-        if not has_table:
-            return None
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    """The schema revision recorded in the file, or None for a new, empty database.
+
+    A file that holds tables but no revision is someone else's database, and is refused
+    rather than having communique's tables added to it.
+    """
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }
+            row = (
+                connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise CommuniqueError(f"{path}: cannot read it as an SQLite database ({error})") from None
+    if row is None and tables - {"alembic_version"}:
+        raise CommuniqueError(
+            f"{path}: not a communique database (it holds other tables);"
+            " name another file with --db"
+        )
     return row[0] if row else None
 
 
@@ -68,6 +89,8 @@ def prepare(path: Path, *, create: bool, report: Callable[[str], None]) -> None:
                 f"{path}: no such database; load something first with `communique seed`"
                 " or name another file with --db"
             )
+        if not path.parent.is_dir():
+            raise DatabaseMissing(f"{path}: cannot create it, {path.parent} is not a directory")
     elif current_revision(path) == HEAD_REVISION:
         return
     from communique import migrate
@@ -100,10 +123,34 @@ def _configure_engine(engine: Engine, *, foreign_keys: bool) -> None:
 
 def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     """A SQLAlchemy engine for writing. Migrations pass `foreign_keys=False`: Alembic's batch
-    mode recreates tables, which enforced foreign keys would cascade into other tables."""
+    mode recreates tables, which enforced foreign keys would cascade into other tables.
+
+    The connection is made here rather than from a URL, so that a path with "?" or "%" in it
+    names exactly that file.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    target = str(path)
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000),
+        poolclass=NullPool,
+    )
     _configure_engine(engine, foreign_keys=foreign_keys)
     return engine
+
+
+def finish_writing(engine: Engine) -> None:
+    """Close the engine and leave the file in rollback-journal mode when no one else is
+    writing, so that plain sqlite3 can read it even where it cannot create the -wal and -shm
+    files. WAL is only wanted while loading; another writer still busy keeps it."""
+    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+            connection.exec_driver_sql("PRAGMA journal_mode = DELETE")
+    except Exception:  # noqa: BLE001 - best effort: another process holds the file
+        pass
+    finally:
+        engine.dispose()

@@ -10,17 +10,21 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from communique.archives import ArchiveProblem, read_archive
 from communique.errors import CommuniqueError
-from communique.extract.records import CaptureHints
+from communique.extract.records import RECORD_FORMAT, CaptureHints
 from communique.resources import seed_dir
 
 __all__ = ["STDIN", "Capture", "InputProblem", "captures", "packaged_captures", "read_manifest"]
 
 STDIN = "-"
 MANIFEST = "manifest.toml"
-TEXT_PATTERN = "*.txt"
+TEXT_SUFFIXES = frozenset({".txt"})
+ARCHIVE_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+LOADABLE = "*.txt, *.json or *.jsonl"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,28 @@ def _file_capture(path: Path, origin: str, hints: CaptureHints) -> Capture:
     return Capture(origin=origin, read=path.read_bytes, hints=hints)
 
 
+def _archive_captures(path: Path, given: str) -> Iterator[Capture | InputProblem]:
+    """One capture per record; a record that cannot be loaded is a problem of its own, and
+    the file's other records still load."""
+    origin = str(path.resolve())
+    for item in read_archive(path):
+        if isinstance(item, ArchiveProblem):
+            where = f"{given}: record {item.index}" if item.index is not None else given
+            yield InputProblem(where, item.reason)
+            continue
+        hints = CaptureHints(url=item.record.get("link"), format=RECORD_FORMAT)
+        yield Capture(f"{origin}#{item.index}", partial(str.encode, item.text, "utf-8"), hints)
+
+
+def _path_captures(
+    path: Path, given: str, hints: dict[str, CaptureHints]
+) -> Iterator[Capture | InputProblem]:
+    if path.suffix.lower() in ARCHIVE_SUFFIXES:
+        yield from _archive_captures(path, given)
+    else:
+        yield _file_capture(path, str(path.resolve()), hints.get(path.name, CaptureHints()))
+
+
 def packaged_captures() -> Iterator[Capture]:
     """Every file the packaged seed manifest lists."""
     folder = seed_dir()
@@ -69,15 +95,32 @@ def packaged_captures() -> Iterator[Capture]:
         yield _file_capture(folder / name, f"communique:seed/{name}", hints)
 
 
+def _manifest_beside(path: Path) -> dict[str, CaptureHints] | InputProblem:
+    """The hints of the manifest in a file's folder; a broken manifest is a problem of its
+    own, and the files it describes are not loaded without it."""
+    manifest = path.parent / MANIFEST
+    try:
+        return read_manifest(manifest) if manifest.is_file() else {}
+    except CommuniqueError as error:
+        return InputProblem(str(manifest), str(error).removeprefix(f"{manifest}: "))
+
+
 def _directory_captures(folder: Path) -> Iterator[Capture | InputProblem]:
-    manifest = folder / MANIFEST
-    hints = read_manifest(manifest) if manifest.is_file() else {}
-    files = sorted(path for path in folder.rglob(TEXT_PATTERN) if path.is_file())
+    loadable = TEXT_SUFFIXES | ARCHIVE_SUFFIXES
+    files = sorted(
+        path for path in folder.rglob("*") if path.suffix.lower() in loadable and path.is_file()
+    )
     if not files:
-        yield InputProblem(str(folder), f"directory holds no {TEXT_PATTERN} file")
+        yield InputProblem(str(folder), f"directory holds no {LOADABLE} file")
+    manifests: dict[Path, dict[str, CaptureHints] | InputProblem] = {}
     for path in files:
-        name = path.relative_to(folder).as_posix()
-        yield _file_capture(path, str(path.resolve()), hints.get(name, CaptureHints()))
+        if path.parent not in manifests:
+            manifests[path.parent] = found = _manifest_beside(path)
+            if isinstance(found, InputProblem):
+                yield found
+        hints = manifests[path.parent]
+        if not isinstance(hints, InputProblem):
+            yield from _path_captures(path, str(path), hints)
 
 
 def captures(paths: list[str]) -> Iterator[Capture | InputProblem]:
@@ -91,9 +134,11 @@ def captures(paths: list[str]) -> Iterator[Capture | InputProblem]:
         if path.is_dir():
             yield from _directory_captures(path)
         elif path.is_file():
-            manifest = path.parent / MANIFEST
-            hints = read_manifest(manifest).get(path.name) if manifest.is_file() else None
-            yield _file_capture(path, str(path.resolve()), hints or CaptureHints())
+            hints = _manifest_beside(path)
+            if isinstance(hints, InputProblem):
+                yield hints
+            else:
+                yield from _path_captures(path, given, hints)
         elif path.exists():
             yield InputProblem(given, "not a regular file or directory")
         else:

@@ -13,9 +13,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
-from communique.database import current_revision, write_engine
+from communique.database import current_revision, finish_writing, write_engine
 from communique.errors import CommuniqueError, SchemaTooNew
 from communique.resources import migrations_dir
 
@@ -74,18 +75,28 @@ def _migrating(path: Path) -> Iterator[Connection]:
                     f"{path}: migration left {len(problems)} broken references; nothing changed"
                 )
     finally:
-        engine.dispose()
+        finish_writing(engine)
+
+
+@contextmanager
+def _revision_errors(revision: str) -> Iterator[None]:
+    try:
+        yield
+    except CommandError as error:
+        raise CommuniqueError(
+            f"cannot move to revision {revision!r}: {error}; `communique db history` lists them"
+        ) from None
 
 
 def upgrade(path: Path, revision: str = "head") -> None:
     _check_known(path)
-    with _migrating(path) as connection:
+    with _revision_errors(revision), _migrating(path) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(path: Path, revision: str) -> None:
     _check_known(path)
-    with _migrating(path) as connection:
+    with _revision_errors(revision), _migrating(path) as connection:
         command.downgrade(alembic_config(connection), revision)
 
 

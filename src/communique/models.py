@@ -27,6 +27,7 @@ __all__ = [
     "Article",
     "Base",
     "Declaration",
+    "DeclarationParty",
     "DeclarationPoint",
     "Document",
     "Party",
@@ -46,6 +47,19 @@ NAMING_CONVENTION = {
 }
 
 DOCUMENT_STATUSES = ("parsed", "incomplete", "failed", "no text")
+DOCUMENT_FORMATS = ("text", "kcna-json")
+"""text: a page capture; kcna-json: one record of a JSON archive shaped like kcna.kp scrapes."""
+DATE_ORIGINS = ("record", "header", "dateline", "manifest")
+"""Where an article's date came from: the archive record's own fields, the page's header line
+(KCNA Watch, kcna.co.jp), the dateline, or the year a manifest gives."""
+SIGNING_DATE_ORIGINS = ("text", "article")
+"""Where a signing date came from: the text in full, or the year taken from the article's."""
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
+
+
 """parsed: an article was found; incomplete: stored, but headline or dateline are missing;
 failed: extraction raised, the raw text is kept for a later `reparse`; no text: the input
 carried nothing to extract (a photo or video record of an archive)."""
@@ -77,7 +91,9 @@ class Source(Entity):
     country: Mapped[str | None] = mapped_column(String(64))
 
     articles: Mapped[list[Article]] = relationship(back_populates="source")
-    documents: Mapped[list[Document]] = relationship(back_populates="carrier")
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="carrier", foreign_keys="Document.carrier_id"
+    )
 
 
 class Document(Entity):
@@ -85,10 +101,8 @@ class Document(Entity):
 
     __tablename__ = "documents"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ({})".format(", ".join(f"'{s}'" for s in DOCUMENT_STATUSES)),
-            name="status",
-        ),
+        CheckConstraint(_one_of("status", DOCUMENT_STATUSES), name="status"),
+        CheckConstraint(_one_of("format", DOCUMENT_FORMATS), name="format"),
     )
 
     origin: Mapped[str] = mapped_column(Text)
@@ -104,8 +118,16 @@ class Document(Entity):
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )
+    format: Mapped[str] = mapped_column(String(16), server_default="text")
+    given_year: Mapped[int | None] = mapped_column(Integer)
+    """The publication year a manifest gave with the input: kept so extraction can be rerun."""
+    distributor_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    """A service the text passed through on its way to the carrier (Korea News Service)."""
 
-    carrier: Mapped[Source | None] = relationship(back_populates="documents")
+    carrier: Mapped[Source | None] = relationship(
+        back_populates="documents", foreign_keys=[carrier_id]
+    )
+    distributor: Mapped[Source | None] = relationship(foreign_keys=[distributor_id])
     article: Mapped[Article | None] = relationship(back_populates="documents")
 
 
@@ -116,6 +138,7 @@ class Article(Entity):
     __table_args__ = (
         CheckConstraint("published_month BETWEEN 1 AND 12", name="published_month"),
         CheckConstraint("published_day BETWEEN 1 AND 31", name="published_day"),
+        CheckConstraint(_one_of("published_from", DATE_ORIGINS), name="published_from"),
         Index("ix_articles_published_on", "published_on"),
     )
 
@@ -126,6 +149,7 @@ class Article(Entity):
     published_month: Mapped[int | None] = mapped_column(Integer)
     published_day: Mapped[int | None] = mapped_column(Integer)
     published_on: Mapped[dt.date | None] = mapped_column(Date)
+    published_from: Mapped[str | None] = mapped_column(String(16))
     lead: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
@@ -144,6 +168,7 @@ class Declaration(Entity):
     __table_args__ = (
         CheckConstraint("signed_month BETWEEN 1 AND 12", name="signed_month"),
         CheckConstraint("signed_day BETWEEN 1 AND 31", name="signed_day"),
+        CheckConstraint(_one_of("signed_from", SIGNING_DATE_ORIGINS), name="signed_from"),
     )
 
     article_id: Mapped[int] = mapped_column(
@@ -156,8 +181,16 @@ class Declaration(Entity):
     signed_month: Mapped[int | None] = mapped_column(Integer)
     signed_day: Mapped[int | None] = mapped_column(Integer)
     intro: Mapped[str | None] = mapped_column(Text)
+    signed_from: Mapped[str | None] = mapped_column(String(16))
+    issuer: Mapped[str | None] = mapped_column(Text)
+    """Who issued a unilateral document ("Foreign Ministry of the DPRK")."""
+    issuer_party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
 
     article: Mapped[Article] = relationship(back_populates="declarations")
+    issuer_party: Mapped[Party | None] = relationship(foreign_keys=[issuer_party_id])
+    parties: Mapped[list[Party]] = relationship(
+        secondary="declaration_parties", order_by="Party.id", viewonly=True
+    )
     signatories: Mapped[list[Signatory]] = relationship(
         back_populates="declaration", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -211,6 +244,8 @@ class DeclarationPoint(Entity):
     ordinal: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     subject: Mapped[str | None] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(String(16))
+    """The point's own number when the document numbers its points ("1", "a")."""
 
     declaration: Mapped[Declaration] = relationship(back_populates="points")
     parties: Mapped[list[Party]] = relationship(
@@ -225,5 +260,16 @@ class PointParty(Base):
 
     point_id: Mapped[int] = mapped_column(
         ForeignKey("declaration_points.id", ondelete="CASCADE"), primary_key=True
+    )
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True, index=True)
+
+
+class DeclarationParty(Base):
+    """The parties a declaration speaks for: its title's and signatories', or its issuer's."""
+
+    __tablename__ = "declaration_parties"
+
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("declarations.id", ondelete="CASCADE"), primary_key=True
     )
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True, index=True)

@@ -25,6 +25,8 @@ def _cell(value: Any) -> str:
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
     """Columns padded to their widest cell, except the last, which holds the long text."""
+    if not columns:
+        return
     cells = [[_cell(value) for value in row] for row in rows]
     widths = [
         max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from communique.extract.parties import party_named
+from communique.errors import CommuniqueError
 
 __all__ = [
     "Listing",
@@ -63,7 +63,7 @@ SELECT a.id, a.published_year, a.published_month, a.published_day,
        (SELECT count(*) FROM declarations dc JOIN declaration_points p
           ON p.declaration_id = dc.id WHERE dc.article_id = a.id) AS points
 FROM articles a LEFT JOIN sources s ON s.id = a.source_id
-WHERE (:source IS NULL OR s.slug = :source)
+WHERE (:source IS NULL OR s.slug = lower(:source))
   AND (:since IS NULL OR a.published_on >= :since)
   AND (:until IS NULL OR a.published_on <= :until)
 ORDER BY a.published_on IS NULL, a.published_on, a.id
@@ -78,6 +78,8 @@ def articles(
     until: str | None = None,
 ) -> Listing:
     """Articles, oldest first; a date filter leaves out articles whose full date is unknown."""
+    if source is not None:
+        source = source_slug(connection, source)
     rows = _rows(connection, _ARTICLES, {"source": source, "since": since, "until": until})
     for row in rows:
         published = partial_date(
@@ -115,11 +117,39 @@ def points(
 ) -> Listing:
     """Declaration points; `party` may be a slug, a name, a short name or a known alias."""
     if party is not None:
-        known = party_named(party)
-        party = known.slug if known is not None else party
+        party = party_slug(connection, party)
     return _listing(
         connection, _POINTS, {"party": party, "article": article, "declaration": declaration}
     )
+
+
+def party_slug(connection: sqlite3.Connection, name: str) -> str:
+    """The slug of the stored party `name` means: its slug, name or short name, else any alias
+    the gazetteer knows. Unknown names are an error, not an empty answer."""
+    row = connection.execute(
+        "SELECT slug FROM parties WHERE slug = lower(:name) OR lower(name) = lower(:name)"
+        " OR lower(short_name) = lower(:name)",
+        {"name": name.strip()},
+    ).fetchone()
+    if row is not None:
+        return str(row[0])
+    from communique.extract.gazetteer import default_gazetteer
+
+    known = default_gazetteer().named(name)
+    if known is not None:
+        return known.slug
+    raise CommuniqueError(f"no party is called {name!r}; `communique parties` lists them")
+
+
+def source_slug(connection: sqlite3.Connection, name: str) -> str:
+    """The slug of the stored source `name` means (its slug or name), or an error."""
+    row = connection.execute(
+        "SELECT slug FROM sources WHERE slug = lower(:name) OR lower(name) = lower(:name)",
+        {"name": name.strip()},
+    ).fetchone()
+    if row is None:
+        raise CommuniqueError(f"no source is called {name!r}; `communique sources` lists them")
+    return str(row[0])
 
 
 def sources(connection: sqlite3.Connection) -> Listing:
@@ -208,3 +238,42 @@ def article_detail(connection: sqlite3.Connection, article_id: int) -> Row | Non
     )
     article["declarations"] = _declarations(connection, article_id)
     return article
+
+
+def _pairs(connection: sqlite3.Connection, sql: str) -> dict[str, int]:
+    return {str(key): count for key, count in connection.execute(sql)}
+
+
+def report(connection: sqlite3.Connection) -> Row:
+    """Coverage of the store: what was loaded and how much extraction found in it."""
+    articles, with_dateline, with_date = connection.execute(
+        "SELECT count(*), count(dateline_place), count(published_on) FROM articles"
+    ).fetchone()
+
+    def share(count: int) -> float:
+        return round(100 * count / articles, 1) if articles else 0.0
+
+    return {
+        "documents": connection.execute("SELECT count(*) FROM documents").fetchone()[0],
+        "documents_by_status": _pairs(
+            connection, "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"
+        ),
+        "articles": articles,
+        "articles_with_dateline": with_dateline,
+        "articles_with_dateline_percent": share(with_dateline),
+        "articles_with_full_date": with_date,
+        "articles_with_full_date_percent": share(with_date),
+        "published_documents": connection.execute("SELECT count(*) FROM declarations").fetchone()[
+            0
+        ],
+        "published_documents_by_kind": _pairs(
+            connection,
+            "SELECT kind, count(*) FROM declarations GROUP BY kind ORDER BY count(*) DESC, kind",
+        ),
+        "points": connection.execute("SELECT count(*) FROM declaration_points").fetchone()[0],
+        "points_by_party": _pairs(
+            connection,
+            "SELECT pa.short_name, count(*) FROM point_parties pp JOIN parties pa"
+            " ON pa.id = pp.party_id GROUP BY pa.id ORDER BY count(*) DESC, pa.short_name",
+        ),
+    }

@@ -97,7 +97,9 @@ def run_query(path: Path, sql: str, params: dict[str, str]) -> QueryResult:
             rows = cursor.fetchall()
         except (sqlite3.Error, sqlite3.Warning) as error:
             raise _refusal(error) from None
-        columns = [column[0] for column in cursor.description or ()]
+        if cursor.description is None:
+            raise CommuniqueError("query refused: no statement to run; give one SELECT")
+        columns = [column[0] for column in cursor.description]
         return columns, [tuple(row) for row in rows]
     finally:
         connection.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-__all__ = ["render_article"]
+__all__ = ["render_article", "render_report"]
 
 _WIDTH = 88
 _LABEL = 13
@@ -64,4 +64,23 @@ def render_article(article: dict[str, Any]) -> str:
     ]
     for declaration in article["declarations"]:
         lines.extend(_declaration(declaration))
+    return "\n".join(lines)
+
+
+def render_report(report: dict[str, Any]) -> str:
+    """The coverage report as aligned lines, one section per breakdown."""
+    lines = [
+        f"{'documents':<28}{report['documents']}",
+        *(f"  {status:<26}{count}" for status, count in report["documents_by_status"].items()),
+        f"{'articles':<28}{report['articles']}",
+        f"  {'with dateline':<26}{report['articles_with_dateline']}"
+        f" ({report['articles_with_dateline_percent']}%)",
+        f"  {'with full date':<26}{report['articles_with_full_date']}"
+        f" ({report['articles_with_full_date_percent']}%)",
+        f"{'published documents':<28}{report['published_documents']}",
+        *(f"  {kind:<26}{count}" for kind, count in report["published_documents_by_kind"].items()),
+        f"{'points':<28}{report['points']}",
+        "  by party:",
+        *(f"  {party:<26}{count}" for party, count in report["points_by_party"].items()),
+    ]
     return "\n".join(lines)

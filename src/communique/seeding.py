@@ -28,14 +28,21 @@ class SeedSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     joined: int = 0
     """Of the added documents, those that were new captures of an article already stored."""
+    no_text: int = 0
+    """Of the added documents, those that carried no article text (photo or video records)."""
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
     def line(self) -> str:
-        joined = f" ({self.joined} joined an existing article)" if self.joined else ""
-        return f"{self.added} added{joined}, {self.unchanged} unchanged, {len(self.failed)} failed"
+        details = [
+            f"{self.joined} joined an existing article" if self.joined else "",
+            f"{self.no_text} with no text" if self.no_text else "",
+        ]
+        detail = ", ".join(part for part in details if part)
+        added = f"{self.added} added ({detail})" if detail else f"{self.added} added"
+        return f"{added}, {self.unchanged} unchanged, {len(self.failed)} failed"
 
 
 def _read(capture: Capture) -> bytes:
@@ -50,7 +57,7 @@ def seed(
     inputs: Iterable[Capture | InputProblem],
     report: Report,
 ) -> SeedSummary:
-    from communique.database import write_engine
+    from communique.database import finish_writing, write_engine
 
     summary = SeedSummary()
     engine = write_engine(database)
@@ -71,11 +78,12 @@ def seed(
             if result.outcome is Outcome.ADDED:
                 summary.added += 1
                 summary.joined += result.joined
+                summary.no_text += result.no_text
             elif result.outcome is Outcome.UNCHANGED:
                 summary.unchanged += 1
             else:
                 summary.failed.append((item.origin, result.reason or "failed"))
             report(item.origin, result.reason or "; ".join(result.warnings), result)
     finally:
-        engine.dispose()
+        finish_writing(engine)
     return summary

@@ -49,6 +49,15 @@ class AppContext:
         return connect(self.database)
 
 
+def _database_error(error: BaseException) -> str | None:
+    """SQLite's own message when the error came from the database file (possibly wrapped by
+    SQLAlchemy), else None."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, sqlite3.Error):
+        return f"database error: {original}"
+    return None
+
+
 class CommuniqueGroup(click.Group):
     """Turns every failure into one line on stderr; the traceback only with -v."""
 
@@ -63,14 +72,18 @@ class CommuniqueGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(ExitStatus.FAILURE) from None
-        except CommuniqueError as error:
-            raise click.ClickException(str(error)) from None
         except Exception as error:
             app = ctx.obj
             if isinstance(app, AppContext) and app.verbose:
                 raise
+            if isinstance(error, CommuniqueError):
+                raise click.ClickException(str(error)) from None
+            database_error = _database_error(error)
+            if database_error is not None and isinstance(app, AppContext):
+                raise click.ClickException(f"{app.database}: {database_error}") from None
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise click.ClickException(
-                f"unexpected {type(error).__name__}: {error} (run with -v for the traceback)"
+                f"unexpected {type(error).__name__}: {first_line} (run with -v for the traceback)"
             ) from None
 
 
@@ -98,7 +111,7 @@ def main(ctx: click.Context, database: Path, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from communique.cli import db, listings, query, seed
+    from communique.cli import db, listings, maintenance, query, seed
 
     for command in (
         seed.seed,
@@ -108,6 +121,8 @@ def _register() -> None:
         listings.sources,
         listings.parties,
         query.query,
+        maintenance.reparse,
+        maintenance.report,
         db.db,
     ):
         main.add_command(command)

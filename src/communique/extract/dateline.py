@@ -15,7 +15,7 @@ MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATELINE = re.compile(
     rf"""^\s*
     (?P<place>[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){{0,3}}),\s*
-    (?P<month>{MONTH_PATTERN})\.?\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?\s*
+    (?P<month>(?i:{MONTH_PATTERN}))\.?\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?\s*
     \((?P<agency>[A-Za-z][\w.\- ]{{0,20}})\)\s*
     (?:-{{1,2}}|\u2013|\u2014)\s*""",
     re.VERBOSE,
@@ -51,7 +51,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     year = match.group("year")
     return Dateline(
         place=match.group("place"),
-        month=MONTHS[match.group("month")],
+        month=MONTHS[match.group("month").capitalize()],
         day=day,
         year=int(year) if year else None,
         agency=_agency(match.group("agency").strip()),

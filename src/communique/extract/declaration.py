@@ -1,7 +1,9 @@
-"""Declarations an article publishes: the introducing words, kind, signing, points and parties.
+"""Documents an article publishes: where they start and end, their kind, title, issuer or
+signatories, their points, and who holds each point.
 
-An article announces a document ("the DPRK-Russia joint declaration ... signed by ... It says:")
-and then reprints it paragraph by paragraph; each of those paragraphs is a point.
+An article announces a document ("the DPRK-Russia joint declaration ... It says:", "issued the
+following press statement on Saturday:") and reprints it paragraph by paragraph until the end
+of the article; each reprinted paragraph is a point.
 """
 
 from __future__ import annotations
@@ -10,32 +12,33 @@ import re
 from dataclasses import dataclass
 
 from communique.extract.dateline import MONTH_PATTERN
-from communique.extract.parties import PARTY_ALIAS_PATTERN, parties_in
-from communique.extract.records import (
-    DeclarationRecord,
-    PartyRef,
-    PointRecord,
-    SignatoryRecord,
-)
-from communique.extract.vocabulary import (
-    DOCUMENT_KINDS,
-    JOINT_SUBJECTS,
-    MONTHS,
-    OFFICE_TITLES,
-    PARTY_ALIASES,
-    SUBJECT_VERBS,
-)
+from communique.extract.gazetteer import Gazetteer
+from communique.extract.positions import find_clause, holders
+from communique.extract.records import DeclarationRecord, PartyRef, PointRecord, SignatoryRecord
+from communique.extract.vocabulary import DOCUMENT_KINDS, MONTHS, OFFICE_TITLES
 
 __all__ = ["find_declaration"]
 
-_INTRO = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?P<intro>[^.!?]{0,200}?\b"
-    r"(?:says|said|say|reads|read|states|stated|follows|following|as follows)\b[^.!?]{0,120}:)$",
+_QUOTE_OPEN = '"\u201c\u201d'
+_QUOTE_CLOSE = '"\u201d\u201c'
+# Words that announce a reprint at the end of a sentence closed by a colon.
+_INTRO_CUE = re.compile(
+    r"\b(?:says|said|say|reads|read|states|stated|went on|goes on|go on|as follows|"
+    r"following|full text|in full)\b",
     re.IGNORECASE,
+)
+_INTRO_COLON = re.compile(r":(?!\d)")
+"""A colon that ends a sentence, not one inside a time ("at 10:30")."""
+_SENTENCE_START = re.compile(
+    r"(?:(?<=[a-z0-9\"\u201d)][.!?])|(?<=[.!?][\"\u201d]))\s+(?=[A-Z\"\u201c])"
 )
 _KIND = re.compile(
     r"\b(?P<kind>" + "|".join(re.escape(kind) for kind in DOCUMENT_KINDS) + r")s?\b",
     re.IGNORECASE,
+)
+_QUOTED_TITLE = re.compile(
+    r"\s*(?:titled|entitled|under the title|headlined)?\s*"
+    rf"[{_QUOTE_OPEN}](?P<title>[^{_QUOTE_OPEN}]{{3,300}})[{_QUOTE_CLOSE}]"
 )
 _QUALIFIER = re.compile(r"(?P<qualifier>(?:[A-Z][\w.'\u2019]*(?:-[A-Z][\w.'\u2019]*)*\s+)+)$")
 _ARTICLES = frozenset({"The", "A", "An", "This", "That", "Its", "Their"})
@@ -46,23 +49,42 @@ _SIGNING = re.compile(
     rf"\bsigned\s+by\s+(?P<signers>.+?)"
     rf"(?:\s+(?:in|at)\s+(?P<place>[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*))?"
     rf"(?:\s+on\s+(?P<month>{MONTH_PATTERN})\.?\s+(?P<day>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?)?"
-    rf"(?=\s+(?:was|were|is|are|has|have)\b|(?<!\s[A-Z])[.;,]|$)",
+    rf"(?=\s+(?:was|were|is|are|has|have|says|said|reads|states|stated)\b|(?<!\s[A-Z])[.;,:]|$)",
 )
 _SIGNER_SPLIT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:{_TITLE})\s)")
 _SIGNER = re.compile(rf"^(?:(?P<title>{_TITLE})\s+)?(?P<name>{_NAME}?)(?P<rest>\s+of\s+.+)?$")
-_PARTY_AT_END = re.compile(rf"\s+of\s+(?:the\s+)?(?P<party>{PARTY_ALIAS_PATTERN})\s*$")
-
-_SUBJECT = re.compile(
-    r"^(?P<subject>[^,;:]{1,80}?)\s+(?:"
-    + "|".join(re.escape(verb) for verb in SUBJECT_VERBS)
-    + r")\b"
+_ISSUING = re.compile(
+    r"^(?P<issuer>[A-Z\"\u201c][^:;]{2,200}?),?\s+(?:(?:on\s+)?\w+day\s+|jointly\s+|today\s+)?"
+    r"(?:(?:issued|released|made\s+public|published|sent|gave|delivered|announced|adopted|"
+    r"made)\b|(?:states|stated|says|said|declared|declares)(?:\s+as\s+follows)?"
+    r"(?:\s+on\s+\w+(?:\s+\d{1,2})?)?\s*:)"
 )
-_JOINT = re.compile(
-    r"\b(?:" + "|".join(re.escape(subject) for subject in JOINT_SUBJECTS) + r")\b",
+_SPOKESPERSON = re.compile(
+    r"^(?:an?|the)\s+(?:unnamed\s+)?spokes(?:person|man|woman)\s+(?:for|of)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
-_MAX_SUBJECT_WORDS = 8
-_CLOSING_MARK = re.compile(r"\s*-0-\s*$")
+_PRONOUNS = frozenset({"it", "he", "she", "they", "this", "we", "i"})
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:(?P<number>\d{1,2})[.)]|\((?P<enclosed>\d{1,2}|[a-z])\))\s+")
+
+
+@dataclass(frozen=True)
+class _Intro:
+    index: int
+    """The paragraph holding the introducing sentence."""
+    sentence: str
+    lead_in: str
+    """All the article says before the document, up to the introducing colon."""
+    first_point: str
+    """Text after the colon on the same line, when the document starts there."""
+
+
+@dataclass(frozen=True)
+class _Kind:
+    kind: str
+    title: str | None
+    qualifier: str | None
+    """The words that qualify the kind ("DPRK-Russia"), which name the document's parties."""
 
 
 @dataclass(frozen=True)
@@ -74,166 +96,196 @@ class _Signing:
     year: int | None
 
 
-def _intro_index(paragraphs: list[str]) -> tuple[int, str] | None:
-    """The paragraph that introduces the reprinted document, and its introducing sentence."""
-    for index, paragraph in enumerate(paragraphs[:-1]):
-        match = _INTRO.search(paragraph)
-        if match is not None:
-            return index, match.group("intro").strip()
+def _sentences(text: str) -> list[str]:
+    return _SENTENCE_START.split(text)
+
+
+def _find_intro(paragraphs: list[str]) -> _Intro | None:
+    for index, paragraph in enumerate(paragraphs):
+        start = 0
+        for sentence in _sentences(paragraph):
+            position = paragraph.find(sentence, start)
+            start = position + len(sentence)
+            colon = _INTRO_COLON.search(sentence)
+            if colon is None or not _INTRO_CUE.search(sentence[: colon.start()]):
+                continue
+            colon_at = colon.start()
+            end = position + colon_at + 1
+            rest = paragraph[end:].strip()
+            if rest or index + 1 < len(paragraphs):
+                lead_in = " ".join([*paragraphs[:index], paragraph[:end]])
+                return _Intro(index, sentence[: colon_at + 1].strip(), lead_in, rest)
     return None
 
 
-def _kind_and_title(intro: str, preamble: str) -> tuple[str, str | None] | None:
-    """The document's kind and, when the text qualifies it ("DPRK-Russia ..."), its title.
-
-    The introducing sentence names the kind when it can ("The press statement says:");
-    otherwise the first mention before it does ("It says:" refers back to it). The title is the
-    first mention of that kind that carries a qualifier.
-    """
-    named = _KIND.search(intro) or _KIND.search(preamble)
+def _kind(intro: str, lead_in: str) -> _Kind | None:
+    """The document's kind and its title when the text gives one: a quoted title
+    ("... press statement titled \"...\""), else a qualified mention ("DPRK-Russia joint
+    declaration"). The introducing sentence names the kind when it can; otherwise the first
+    mention before it does ("It says:" refers back)."""
+    named = _KIND.search(intro) or _KIND.search(lead_in)
     if named is None:
         return None
     kind = named.group("kind").lower()
-    for mention in _KIND.finditer(preamble):
+    for mention in _KIND.finditer(lead_in):
         if mention.group("kind").lower() != kind:
             continue
-        qualifier = _QUALIFIER.search(preamble[: mention.start()])
+        quoted = _QUOTED_TITLE.match(lead_in, mention.end())
+        if quoted is not None:
+            return _Kind(kind, quoted.group("title").strip(), None)
+        qualifier = _QUALIFIER.search(lead_in[: mention.start()])
         words = qualifier.group("qualifier").split() if qualifier else []
         # The phrase starts after its article: "... the DPRK. The white paper" has none.
-        starts = [index + 1 for index, word in enumerate(words) if word in _ARTICLES]
+        starts = [i + 1 for i, word in enumerate(words) if word in _ARTICLES]
         words = words[starts[-1] :] if starts else words
         if words:
-            return kind, " ".join([*words, kind])
-    return kind, None
+            return _Kind(kind, " ".join([*words, kind]), " ".join(words))
+    return _Kind(kind, None, None)
 
 
-def _signatory(text: str) -> SignatoryRecord | None:
+def _signatory(text: str, gazetteer: Gazetteer) -> SignatoryRecord | None:
     match = _SIGNER.match(text.strip())
     if match is None or not match.group("name"):
         return None
-    title = match.group("title")
     rest = match.group("rest") or ""
     party: PartyRef | None = None
-    at_end = _PARTY_AT_END.search(rest)
+    at_end = re.search(rf"\s+of\s+(?:the\s+)?(?:{gazetteer.alias_pattern})\s*$", rest)
     if at_end is not None:
-        party = PARTY_ALIASES[at_end.group("party")]
+        party = gazetteer.mentions(at_end.group(0))[0]
         rest = rest[: at_end.start()]
-    elif found := parties_in(rest):
+    elif found := gazetteer.mentions(rest):
         party = found[0]
-    office = " ".join(part for part in (title, rest.strip()) if part) or None
+    office = " ".join(part for part in (match.group("title"), rest.strip()) if part) or None
     return SignatoryRecord(name=match.group("name"), title=office, party=party)
 
 
-def _signing(preamble: str) -> _Signing | None:
-    match = _SIGNING.search(preamble)
+def _signing(text: str, gazetteer: Gazetteer) -> _Signing | None:
+    match = _SIGNING.search(text)
     if match is None:
         return None
-    signers = (_signatory(part) for part in _SIGNER_SPLIT.split(match.group("signers")))
-    month = match.group("month")
+    parts = _SIGNER_SPLIT.split(match.group("signers"))
+    signers = (_signatory(part, gazetteer) for part in parts)
+    month, day, year = match.group("month"), match.group("day"), match.group("year")
+    valid = month is not None and day is not None and 1 <= int(day) <= 31
     return _Signing(
         signatories=tuple(signer for signer in signers if signer is not None),
         place=match.group("place"),
-        month=MONTHS[month] if month else None,
-        day=int(match.group("day")) if match.group("day") else None,
-        year=int(match.group("year")) if match.group("year") else None,
+        month=MONTHS[month] if valid and month else None,
+        day=int(day) if valid and day else None,
+        year=int(year) if valid and year else None,
     )
 
 
-def _signed_year(signing: _Signing, published: tuple[int | None, int | None]) -> int | None:
-    """The signing year; when the text omits it, the article's, a year earlier if need be."""
+def _signed_year(
+    signing: _Signing, published: tuple[int | None, int | None]
+) -> tuple[int | None, str | None]:
+    """The signing year and where it came from; when the text omits it, the article's year,
+    or the year before when the signing month is later than the article's."""
     if signing.year is not None:
-        return signing.year
+        return signing.year, "text"
     year, month = published
     if year is None or signing.month is None:
-        return None
-    return year - 1 if month is not None and signing.month > month else year
+        return None, None
+    if month is not None and signing.month > month:
+        return year - 1, "article"
+    return year, "article"
 
 
-def _subject(point: str) -> str | None:
-    """The words that say who holds the position, skipping an opening phrase before a comma.
-
-    "In particular, the DPRK stated ..." and "Acknowledging ..., both sides manifested ..." both
-    hold their subject after the first comma; a subject that names a party wins over one that
-    does not ("All peoples of the world" is kept only when nothing better is found).
-    """
-    fallback: str | None = None
-    candidates = [point]
-    for _ in range(2):
-        _, comma, tail = candidates[-1].partition(", ")
-        if not comma:
-            break
-        candidates.append(tail)
-    for candidate in candidates:
-        match = _SUBJECT.match(candidate)
-        if match is None or len(match.group("subject").split()) > _MAX_SUBJECT_WORDS:
+def _issuer(sentences: list[str]) -> str | None:
+    """Who issued the document: the subject of "issued", "released", "said"... in the
+    introducing sentence or, failing that, the sentences before it."""
+    for sentence in reversed(sentences):
+        match = _ISSUING.match(sentence.strip())
+        if match is None:
             continue
-        subject = match.group("subject")
-        if parties_in(subject) or _JOINT.search(subject):
-            return subject
-        fallback = fallback or subject
-    return fallback
+        issuer = _SPOKESPERSON.sub("", match.group("issuer").strip())
+        issuer = _LEADING_ARTICLE.sub("", issuer).strip(" ,")
+        last_word = issuer.rsplit(maxsplit=1)[-1].casefold() if issuer else ""
+        if issuer and last_word not in _PRONOUNS:
+            return issuer
+    return None
 
 
-def _point_parties(subject: str | None, declared: tuple[PartyRef, ...]) -> tuple[PartyRef, ...]:
-    """Who takes a point's position: those its subject names, else every declaring party."""
-    if subject is None or _JOINT.search(subject):
-        return declared
-    named = parties_in(subject)
-    if not named:
-        return declared
-    order = {party.slug: index for index, party in enumerate(declared)}
-    return tuple(sorted(named, key=lambda party: order.get(party.slug, len(order))))
+def _issuer_party(
+    issuer: str | None, gazetteer: Gazetteer, home: PartyRef | None
+) -> PartyRef | None:
+    """The party an issuer speaks for: the one its name mentions ("Foreign Ministry of the
+    DPRK", "Chinese Foreign Ministry"), else the home party of the agency that reports it."""
+    if issuer is not None:
+        # The organisation is named last: "..., director of the Department of U.S. Affairs of
+        # the Foreign Ministry of the DPRK" speaks for the DPRK.
+        named = gazetteer.mentions(issuer, home) or gazetteer.adjectives_in(issuer)
+        if named:
+            return named[-1]
+    return home
 
 
-def _points(paragraphs: list[str], declared: tuple[PartyRef, ...]) -> tuple[PointRecord, ...]:
+def _points(
+    texts: list[str],
+    parties: tuple[PartyRef, ...],
+    gazetteer: Gazetteer,
+    home: PartyRef | None,
+) -> tuple[PointRecord, ...]:
     points: list[PointRecord] = []
-    for paragraph in paragraphs:
-        text = _CLOSING_MARK.sub("", paragraph)
+    for text in texts:
         if not text:
             continue
-        subject = _subject(text)
+        label = _LABEL.match(text)
+        clause = find_clause(text[label.end() :] if label else text, gazetteer, home)
         points.append(
             PointRecord(
                 ordinal=len(points) + 1,
                 text=text,
-                subject=subject,
-                parties=_point_parties(subject, declared),
+                subject=clause.subject if clause else None,
+                parties=holders(clause, parties, gazetteer, home),
+                label=(label.group("number") or label.group("enclosed")) if label else None,
             )
         )
     return tuple(points)
 
 
 def find_declaration(
-    paragraphs: list[str], published: tuple[int | None, int | None]
+    paragraphs: list[str],
+    published: tuple[int | None, int | None],
+    gazetteer: Gazetteer,
+    home: PartyRef | None,
 ) -> DeclarationRecord | None:
     """The document reprinted in an article's paragraphs (dateline removed), if any.
 
     `published` is the article's (year, month), from which a signing date without a year is
-    completed.
+    completed; `home` is the party of the agency that wrote the article.
     """
-    found = _intro_index(paragraphs)
+    intro = _find_intro(paragraphs)
+    if intro is None:
+        return None
+    found = _kind(intro.sentence, intro.lead_in)
     if found is None:
         return None
-    index, intro = found
-    preamble = " ".join(paragraphs[: index + 1])
-    kind_and_title = _kind_and_title(intro, preamble)
-    if kind_and_title is None:
-        return None
-    kind, title = kind_and_title
-    signing = _signing(preamble)
+    signing = _signing(intro.lead_in, gazetteer)
     signatories = signing.signatories if signing else ()
-    # Who declares: the parties the title names ("DPRK-Russia ...") and those the signatories
-    # represent, since either may be missing or partial.
-    signing_parties = (s.party for s in signatories if s.party is not None)
-    declared = tuple(dict.fromkeys([*(parties_in(title) if title else ()), *signing_parties]))
+    named = [
+        *(gazetteer.mentions(found.qualifier) if found.qualifier else ()),
+        *(s.party for s in signatories if s.party is not None),
+    ]
+    joint_parties = tuple(dict.fromkeys(named))
+    joint = found.kind.startswith("joint") or len(joint_parties) >= 2
+    issuer = None if joint else _issuer(_sentences(intro.lead_in))
+    issuer_party = None if joint else _issuer_party(issuer, gazetteer, home)
+    parties = joint_parties if joint else ((issuer_party,) if issuer_party else ())
+    signed_year, signed_from = _signed_year(signing, published) if signing else (None, None)
+    texts = [intro.first_point, *paragraphs[intro.index + 1 :]]
     return DeclarationRecord(
-        kind=kind,
-        title=title,
-        intro=intro,
+        kind=found.kind,
+        title=found.title,
+        intro=intro.sentence,
         signed_place=signing.place if signing else None,
-        signed_year=_signed_year(signing, published) if signing else None,
+        signed_year=signed_year,
         signed_month=signing.month if signing else None,
         signed_day=signing.day if signing else None,
+        signed_from=signed_from,
+        issuer=issuer,
+        issuer_party=issuer_party,
+        parties=parties,
         signatories=signatories,
-        points=_points(paragraphs[index + 1 :], declared),
+        points=_points(texts, parties, gazetteer, home),
     )

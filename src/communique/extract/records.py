@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "RECORD_FORMAT",
+    "TEXT_FORMAT",
     "ArticleRecord",
     "CaptureHints",
     "DeclarationRecord",
@@ -39,12 +41,21 @@ class PartyRef:
     short_name: str
 
 
+TEXT_FORMAT = "text"
+RECORD_FORMAT = "kcna-json"
+"""One record of a JSON archive shaped like kcna.kp scrapes (topic, headline, link, date...)."""
+
+
 @dataclass(frozen=True)
 class CaptureHints:
-    """Facts about a capture that its text does not carry, given by a manifest or the user."""
+    """Facts about a capture that its text does not carry, given by a manifest or the user.
+
+    They are stored with the document, so that extraction can be run again from the database.
+    """
 
     url: str | None = None
     published_year: int | None = None
+    format: str = TEXT_FORMAT
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class PointRecord:
     text: str
     subject: str | None
     parties: tuple[PartyRef, ...]
+    label: str | None = None
+    """The point's own number when the document numbers its points ("1", "(a)")."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,13 @@ class DeclarationRecord:
     signed_year: int | None = None
     signed_month: int | None = None
     signed_day: int | None = None
+    signed_from: str | None = None
+    """Where the signing date came from: "text", or "article" when the year is the article's."""
+    issuer: str | None = None
+    """Who issued a unilateral document ("Foreign Ministry of the DPRK")."""
+    issuer_party: PartyRef | None = None
+    parties: tuple[PartyRef, ...] = ()
+    """The parties the document speaks for."""
     signatories: tuple[SignatoryRecord, ...] = ()
     points: tuple[PointRecord, ...] = ()
 
@@ -83,6 +103,8 @@ class ArticleRecord:
     published_year: int | None
     published_month: int | None
     published_day: int | None
+    published_from: str | None
+    """Where the date came from: "record", "header", "dateline" or "manifest"."""
     lead: str | None
     body: str
     fingerprint: str
@@ -97,6 +119,10 @@ class Extraction:
     section: str | None
     article: ArticleRecord | None
     warnings: tuple[str, ...] = field(default=())
+    distributor: SourceRef | None = None
+    """A service the text passed through on its way to the carrier (KNS)."""
+    no_text: bool = False
+    """The input carried no article text at all (a photo or video record)."""
 
     @property
     def recognised(self) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["fingerprint", "normalise_newlines", "paragraphs"]
+from communique.extract.vocabulary import GLUED_NAMES
+
+__all__ = ["clean_headline", "clean_paragraph", "fingerprint", "normalise_newlines", "paragraphs"]
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -21,23 +23,42 @@ _WRAP_WIDTH = 120
 """Lines longer than this are whole paragraphs; shorter ones may be hard-wrapped."""
 
 
+# Lines that always start a paragraph of their own: a dateline ("Pyongyang, July 21 (KCNA)")
+# or a list item ("1. ...", "(a) ...", "- ...").
+_OWN_PARAGRAPH = re.compile(
+    r"[A-Z][\w'.\- ]{1,40},\s*[A-Za-z]{3,9}\.?\s+\d{1,2}\b"
+    r"|(?:\d{1,2}[.)]|\([a-z0-9]{1,2}\)|[-\u2022o])\s"
+)
+
+
 def _block_paragraphs(block: str) -> list[str]:
     """Paragraphs in a block without blank lines: one per line, except that a hard-wrapped
     line (nearly as long as the block's longest, ending mid-sentence) runs on into the next."""
     lines = [" ".join(line.split()) for line in block.split("\n")]
     lines = [line for line in lines if line]
     width = max((len(line) for line in lines), default=0)
-    found: list[str] = []
+    wrapped = width <= _WRAP_WIDTH
+    if (
+        wrapped
+        and len(lines) > 1
+        and all(_fills(line, width) for line in lines[:-1])
+        and not any(_OWN_PARAGRAPH.match(line) for line in lines[1:])
+    ):
+        return [" ".join(lines)]  # one hard-wrapped paragraph, whatever its lines end with
+    found: list[list[str]] = []
     continues = False
     for line in lines:
-        if continues:
-            found[-1] = f"{found[-1]} {line}"
+        if continues and not _OWN_PARAGRAPH.match(line):
+            found[-1].append(line)
         else:
-            found.append(line)
-        continues = (
-            width <= _WRAP_WIDTH and len(line) >= 0.6 * width and not line.endswith(_SENTENCE_END)
-        )
-    return found
+            found.append([line])
+        continues = wrapped and _fills(line, width) and not line.endswith(_SENTENCE_END)
+    return [" ".join(parts) for parts in found]
+
+
+def _fills(line: str, width: int) -> bool:
+    """Whether a line runs nearly to the block's width, as hard-wrapped lines do."""
+    return len(line) >= 0.6 * width
 
 
 def paragraphs(text: str) -> list[str]:
@@ -58,3 +79,32 @@ def fingerprint(body: str) -> str:
     """
     words = _NOT_WORD.sub(" ", body.casefold()).strip()
     return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+_NAMES = "|".join(re.escape(name) for name in GLUED_NAMES)
+_GLUED_BEFORE = re.compile(rf"(?<=[a-z])(?=(?:{_NAMES}))")
+_GLUED_AFTER = re.compile(rf"(?P<name>{_NAMES})(?=[a-z])")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
+_END_MARK = re.compile(r"\s*-0-\s*$")
+# "[Juche113.2.11.]", "[2024.02.11.]": date stamps the archive appends to some headlines.
+_HEADLINE_STAMP = re.compile(r"\s*\[(?:Juche\s*)?\d{2,4}\.\d{1,2}\.\d{1,2}\.?\]\s*$")
+
+
+def clean_paragraph(text: str) -> str:
+    """Repair scrape damage in a paragraph: names glued to their neighbours ("toKim Jong Un"),
+    non-breaking and doubled spaces, spaces before punctuation, the wire's end mark "-0-"."""
+    text = " ".join(text.replace("\u00a0", " ").split())
+    text = _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\g<name> ", text))
+    text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
+    return _END_MARK.sub("", text)
+
+
+def clean_headline(text: str | None) -> str | None:
+    """A headline on one line without the archive's date stamp; None when nothing else is
+    left (some records carry only the stamp)."""
+    if text is None:
+        return None
+    text = clean_paragraph(text)
+    while (stamped := _HEADLINE_STAMP.sub("", text)) != text:
+        text = stamped
+    return text or None

@@ -1,41 +1,105 @@
 """The words extraction recognises, kept as data so that widening coverage means adding rows.
 
-Each table is general: agencies by the code they put in datelines, parties by every name they
-go by, document kinds, titles of office and the verbs that end a point's subject.
+Each table is general: agencies by the code they put in datelines, sources and archive hosts,
+document kinds, titles of office, and the verbs that end a point's subject or state a stance.
+Parties and their aliases are in the gazetteer data file.
 """
 
 from __future__ import annotations
 
-from communique.extract.records import PartyRef, SourceRef
+from communique.extract.records import SourceRef
 
 __all__ = [
+    "ADVERBS",
     "AGENCY_CODES",
-    "CARRIERS",
+    "ARCHIVE_HOSTS",
+    "AUXILIARIES",
     "DOCUMENT_KINDS",
+    "GLUED_NAMES",
+    "HEADLINE_SOURCES",
     "JOINT_SUBJECTS",
+    "JUCHE_OFFSET",
     "MONTHS",
     "OFFICE_TITLES",
-    "PARTY_ALIASES",
+    "PARTICLE_VERBS",
+    "SOURCES",
+    "SOURCE_LABELS",
+    "STANCE_PARTICIPLES",
+    "STANCE_VERBS",
     "SUBJECT_VERBS",
 ]
 
 KCNA = SourceRef("kcna", "Korean Central News Agency", "news agency", "DPRK")
+KNS = SourceRef("kns", "Korea News Service", "distributor", "Japan")
 GLOBALSECURITY = SourceRef("globalsecurity", "GlobalSecurity.org", "website", "US")
+KCNA_WATCH = SourceRef("kcnawatch", "KCNA Watch", "website", None)
+KCNA_CO_JP = SourceRef("kcna-co-jp", "kcna.co.jp", "website", "Japan")
+KCNA_KP = SourceRef("kcna-kp", "kcna.kp", "website", "DPRK")
+NIS = SourceRef("nis", "National Intelligence Service", "intelligence service", "ROK")
+RODONG_SINMUN = SourceRef("rodong-sinmun", "Rodong Sinmun", "newspaper", "DPRK")
+
+VOICE_OF_KOREA = SourceRef("voice-of-korea", "Voice of Korea", "broadcaster", "DPRK")
+MINJU_CHOSON = SourceRef("minju-choson", "Minju Choson", "newspaper", "DPRK")
+NAENARA = SourceRef("naenara", "Naenara", "website", "DPRK")
+
+# Every organisation communique knows by slug; the store writes them as `sources` rows.
+SOURCES: dict[str, SourceRef] = {
+    source.slug: source
+    for source in (
+        KCNA,
+        KNS,
+        GLOBALSECURITY,
+        KCNA_WATCH,
+        KCNA_CO_JP,
+        KCNA_KP,
+        NIS,
+        RODONG_SINMUN,
+        VOICE_OF_KOREA,
+        MINJU_CHOSON,
+        NAENARA,
+    )
+}
+
+# The outlets KCNA Watch names in its "Source:" field (without the "(En)" suffix).
+SOURCE_LABELS: dict[str, SourceRef] = {
+    "KCNA.kp": KCNA,
+    "KCNA.co.jp": KCNA,
+    "KCNA": KCNA,
+    "Rodong Sinmun": RODONG_SINMUN,
+    "Voice of Korea": VOICE_OF_KOREA,
+    "Minju Choson": MINJU_CHOSON,
+    "Minju Joson": MINJU_CHOSON,
+    "Naenara": NAENARA,
+}
+
+# Headlines that name their own source when no dateline or attribution does: the ROK
+# National Intelligence Service's weekly digests.
+HEADLINE_SOURCES: tuple[tuple[str, SourceRef], ...] = (
+    (r"(?:Major )?Weekly (?:Developments )?(?:on|in) North Korea\b", NIS),
+    (r"North Korea Weekly\b", NIS),
+)
+
+JUCHE_OFFSET = 1911
+"""The Juche calendar counts from 1912: Juche 102 is 2013."""
 
 # The code an agency puts in parentheses in its dateline: "Pyongyang, July 21 (KCNA) --".
 AGENCY_CODES: dict[str, SourceRef] = {
     "KCNA": KCNA,
-    "KNS": SourceRef("kns", "Korea News Service", "distributor", "Japan"),
+    "KNS": KNS,
     "Xinhua": SourceRef("xinhua", "Xinhua News Agency", "news agency", "China"),
     "TASS": SourceRef("tass", "TASS Russian News Agency", "news agency", "Russia"),
     "Yonhap": SourceRef("yonhap", "Yonhap News Agency", "news agency", "ROK"),
     "KCTV": SourceRef("kctv", "Korean Central Television", "broadcaster", "DPRK"),
 }
 
-# Sites that reprint articles, keyed by slug; their page furniture lives in `furniture`.
-CARRIERS: dict[str, SourceRef] = {GLOBALSECURITY.slug: GLOBALSECURITY}
+# Web hosts of archives and the agency whose articles they publish, for records whose text
+# has no dateline to name it.
+ARCHIVE_HOSTS: dict[str, tuple[SourceRef, SourceRef]] = {
+    "kcna.kp": (KCNA_KP, KCNA),
+    "www.kcna.kp": (KCNA_KP, KCNA),
+}
 
-MONTHS: dict[str, int] = {
+MONTHS: dict[str, int] = {  # full names and the abbreviations datelines use
     name: number
     for number, names in enumerate(
         [
@@ -57,69 +121,14 @@ MONTHS: dict[str, int] = {
     for name in names
 }
 
-_DPRK = PartyRef("dprk", "Democratic People's Republic of Korea", "DPRK")
-_RUSSIA = PartyRef("russia", "Russian Federation", "Russia")
-_CHINA = PartyRef("china", "People's Republic of China", "China")
-_ROK = PartyRef("rok", "Republic of Korea", "ROK")
-_USA = PartyRef("usa", "United States of America", "US")
-_JAPAN = PartyRef("japan", "Japan", "Japan")
-_VIETNAM = PartyRef("vietnam", "Socialist Republic of Viet Nam", "Viet Nam")
-_LAOS = PartyRef("laos", "Lao People's Democratic Republic", "Laos")
-_CUBA = PartyRef("cuba", "Republic of Cuba", "Cuba")
-_BELARUS = PartyRef("belarus", "Republic of Belarus", "Belarus")
-_IRAN = PartyRef("iran", "Islamic Republic of Iran", "Iran")
-_SYRIA = PartyRef("syria", "Syrian Arab Republic", "Syria")
-_MONGOLIA = PartyRef("mongolia", "Mongolia", "Mongolia")
-_INDONESIA = PartyRef("indonesia", "Republic of Indonesia", "Indonesia")
-
-# Every name a party goes by in English-language state media. Matching prefers the longest
-# alias, so "Democratic People's Republic of Korea" is never read as "Republic of Korea".
-PARTY_ALIASES: dict[str, PartyRef] = {
-    "Democratic People's Republic of Korea": _DPRK,
-    "DPRK": _DPRK,
-    "D.P.R.K.": _DPRK,
-    "North Korea": _DPRK,
-    "Russian Federation": _RUSSIA,
-    "Russia": _RUSSIA,
-    "Soviet Union": _RUSSIA,
-    "People's Republic of China": _CHINA,
-    "PRC": _CHINA,
-    "China": _CHINA,
-    "Republic of Korea": _ROK,
-    "ROK": _ROK,
-    "South Korea": _ROK,
-    "United States of America": _USA,
-    "United States": _USA,
-    "USA": _USA,
-    "U.S.": _USA,
-    "US": _USA,
-    "Japan": _JAPAN,
-    "Socialist Republic of Viet Nam": _VIETNAM,
-    "Socialist Republic of Vietnam": _VIETNAM,
-    "Viet Nam": _VIETNAM,
-    "Vietnam": _VIETNAM,
-    "Lao People's Democratic Republic": _LAOS,
-    "Laos": _LAOS,
-    "Republic of Cuba": _CUBA,
-    "Cuba": _CUBA,
-    "Republic of Belarus": _BELARUS,
-    "Belarus": _BELARUS,
-    "Islamic Republic of Iran": _IRAN,
-    "Iran": _IRAN,
-    "Syrian Arab Republic": _SYRIA,
-    "Syria": _SYRIA,
-    "Mongolia": _MONGOLIA,
-    "Republic of Indonesia": _INDONESIA,
-    "Indonesia": _INDONESIA,
-}
-
 # Kinds of published document, most specific first so "joint declaration" wins over
-# "declaration".
+# "declaration" and "press statement" over "statement".
 DOCUMENT_KINDS: tuple[str, ...] = (
     "joint declaration",
+    "joint press statement",
+    "joint press communique",
     "joint statement",
     "joint communique",
-    "joint press communique",
     "press statement",
     "press release",
     "white paper",
@@ -129,10 +138,16 @@ DOCUMENT_KINDS: tuple[str, ...] = (
     "communique",
     "treaty",
     "agreement",
-    "resolution",
-    "appeal",
+    "report",
+    "commentary",
+    "article",
+    "speech",
+    "answer",
     "letter",
     "message",
+    "resolution",
+    "appeal",
+    "indictment",
 )
 
 # Offices whose holders sign declarations; a signatory is "TITLE NAME of ORGANISATION".
@@ -172,116 +187,283 @@ JOINT_SUBJECTS: tuple[str, ...] = (
     "the two governments",
 )
 
-# Verbs and auxiliaries that end the subject of a point: "Both sides | reached ...".
-SUBJECT_VERBS: tuple[str, ...] = (
-    "should",
-    "shall",
-    "will",
-    "would",
-    "must",
-    "can",
-    "may",
-    "could",
-    "have",
-    "has",
-    "had",
-    "are",
-    "is",
-    "were",
-    "was",
-    "do",
-    "does",
-    "did",
-    "agree",
-    "agreed",
-    "agrees",
-    "affirm",
-    "affirmed",
-    "affirms",
-    "reaffirm",
-    "reaffirmed",
-    "call",
-    "called",
-    "calls",
-    "confirm",
-    "confirmed",
-    "confirms",
-    "consider",
-    "considered",
-    "express",
-    "expressed",
-    "expresses",
-    "hold",
-    "held",
-    "holds",
-    "note",
-    "noted",
-    "notes",
-    "oppose",
-    "opposed",
-    "opposes",
-    "reached",
-    "reach",
-    "reaches",
-    "recognize",
-    "recognized",
-    "recognise",
-    "recognised",
-    "stated",
-    "state",
-    "states",
-    "stress",
-    "stressed",
-    "stresses",
-    "support",
-    "supported",
-    "supports",
-    "welcome",
-    "welcomed",
-    "welcomes",
-    "manifested",
-    "manifest",
-    "declare",
-    "declared",
-    "declares",
-    "emphasize",
-    "emphasized",
-    "emphasise",
-    "emphasised",
-    "underline",
-    "underlined",
-    "pledge",
-    "pledged",
-    "intend",
-    "intends",
-    "decided",
-    "decide",
-    "decides",
-    "share",
-    "shared",
-    "shares",
-    "believe",
-    "believes",
-    "believed",
-    "reject",
-    "rejected",
-    "rejects",
-    "condemn",
-    "condemned",
-    "condemns",
-    "maintain",
-    "maintained",
-    "maintains",
-    "demand",
-    "demanded",
-    "demands",
-    "urge",
-    "urged",
-    "urges",
-    "remain",
-    "remains",
-    "remained",
-    "undertake",
-    "undertakes",
-    "undertook",
+# Verbs that state a position: a party that is the subject of one of these holds the point
+# ("the DPRK stated", "Both sides reached a consensus"). Past participles after an auxiliary
+# count too ("are convinced", "have confirmed").
+STANCE_VERBS: frozenset[str] = frozenset(
+    [
+        "affirm",
+        "affirmed",
+        "affirms",
+        "agree",
+        "agreed",
+        "agrees",
+        "appreciate",
+        "appreciated",
+        "appreciates",
+        "approve",
+        "approved",
+        "approves",
+        "assert",
+        "asserted",
+        "asserts",
+        "believe",
+        "believed",
+        "believes",
+        "clarified",
+        "clarifies",
+        "clarify",
+        "condemn",
+        "condemned",
+        "condemns",
+        "confirm",
+        "confirmed",
+        "confirms",
+        "consider",
+        "considered",
+        "considers",
+        "convinced",
+        "declare",
+        "declared",
+        "declares",
+        "demand",
+        "demanded",
+        "demands",
+        "denounce",
+        "denounced",
+        "denounces",
+        "emphasise",
+        "emphasised",
+        "emphasises",
+        "emphasize",
+        "emphasized",
+        "emphasizes",
+        "express",
+        "expressed",
+        "expresses",
+        "hold",
+        "holds",
+        "insist",
+        "insisted",
+        "insists",
+        "intend",
+        "intended",
+        "intends",
+        "manifest",
+        "manifested",
+        "manifests",
+        "maintain",
+        "maintained",
+        "maintains",
+        "note",
+        "noted",
+        "notes",
+        "oppose",
+        "opposed",
+        "opposes",
+        "pledge",
+        "pledged",
+        "pledges",
+        "reach",
+        "reached",
+        "reaches",
+        "reaffirm",
+        "reaffirmed",
+        "reaffirms",
+        "recognise",
+        "recognised",
+        "recognises",
+        "recognize",
+        "recognized",
+        "recognizes",
+        "reject",
+        "rejected",
+        "rejects",
+        "reiterate",
+        "reiterated",
+        "reiterates",
+        "resolve",
+        "resolved",
+        "resolves",
+        "share",
+        "shared",
+        "shares",
+        "state",
+        "stated",
+        "states",
+        "stress",
+        "stressed",
+        "stresses",
+        "support",
+        "supported",
+        "supports",
+        "underline",
+        "underlined",
+        "underlines",
+        "urge",
+        "urged",
+        "urges",
+        "welcome",
+        "welcomed",
+        "welcomes",
+        "decided",
+        "decide",
+        "decides",
+        "determined",
+        "hope",
+        "hoped",
+        "hopes",
+        "wish",
+        "wished",
+        "wishes",
+        "acknowledge",
+        "acknowledged",
+        "acknowledges",
+        "denied",
+        "denies",
+        "deny",
+        "warn",
+        "warned",
+        "warns",
+        "protest",
+        "protested",
+        "protests",
+        "regard",
+        "regarded",
+        "regards",
+    ]
+)
+
+# Participles that state a stance after "be" ("are convinced"); any other participle after
+# "be" is a passive ("will be held accountable"), which states none.
+STANCE_PARTICIPLES: frozenset[str] = frozenset(
+    ["convinced", "determined", "resolved", "agreed", "united", "committed", "ready", "willing"]
+)
+
+# Verbs that state a stance only with their particle: "call for", "call on".
+PARTICLE_VERBS: dict[str, frozenset[str]] = {
+    verb: frozenset({"for", "on", "upon"}) for verb in ("call", "calls", "called")
+}
+
+AUXILIARIES: frozenset[str] = frozenset(
+    [
+        "should",
+        "shall",
+        "will",
+        "would",
+        "must",
+        "can",
+        "may",
+        "could",
+        "might",
+        "have",
+        "has",
+        "had",
+        "are",
+        "is",
+        "were",
+        "was",
+        "be",
+        "been",
+        "do",
+        "does",
+        "did",
+    ]
+)
+
+# Any of these ends the subject of a point: "Both sides | reached ...". Stance verbs,
+# auxiliaries, and verbs common in declarations that do not state a stance.
+SUBJECT_VERBS: frozenset[str] = (
+    STANCE_VERBS
+    | STANCE_PARTICIPLES
+    | set(PARTICLE_VERBS)
+    | AUXILIARIES
+    | frozenset(
+        [
+            "held",
+            "commit",
+            "commits",
+            "committed",
+            "cooperate",
+            "cooperates",
+            "continue",
+            "continues",
+            "develop",
+            "develops",
+            "expand",
+            "expands",
+            "strengthen",
+            "strengthens",
+            "make",
+            "makes",
+            "made",
+            "take",
+            "takes",
+            "took",
+            "go",
+            "goes",
+            "went",
+            "keep",
+            "keeps",
+            "kept",
+            "seek",
+            "seeks",
+            "sought",
+            "conduct",
+            "conducts",
+            "conducted",
+            "launch",
+            "launches",
+            "launched",
+            "pursue",
+            "pursues",
+            "pursued",
+            "try",
+            "tries",
+            "tried",
+            "work",
+            "works",
+            "worked",
+            "remain",
+            "remains",
+            "remained",
+            "undertake",
+            "undertakes",
+        ]
+    )
+)
+
+# Adverbs that may stand between the subject and its verb: "the DPRK fully supports".
+ADVERBS: frozenset[str] = frozenset(
+    [
+        "also",
+        "again",
+        "further",
+        "fully",
+        "firmly",
+        "strongly",
+        "resolutely",
+        "highly",
+        "once",
+        "jointly",
+        "still",
+        "always",
+        "never",
+        "consistently",
+        "actively",
+        "deeply",
+        "sincerely",
+        "unanimously",
+    ]
+)
+
+# Leaders' names that scrapes glue to the word before or after ("toKim Jong Un",
+# "Kim Il Sungand"), repaired in article text.
+GLUED_NAMES: tuple[str, ...] = (
+    "Kim Il Sung",
+    "Kim Jong Il",
+    "Kim Jong Un",
+    "Kim Jong Suk",
+    "Kim Yo Jong",
+    "Kim Ju Ae",
 )

@@ -1,0 +1,72 @@
+"""One record of a JSON archive shaped like kcna.kp scrapes: topic, headline, link, date,
+date_str, story_text. The record is the document; its text is the article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from communique.extract.article import DateFacts, build_article, cut_body
+from communique.extract.gazetteer import Gazetteer
+from communique.extract.records import CaptureHints, Extraction
+from communique.extract.text import clean_headline, paragraphs
+from communique.extract.vocabulary import ARCHIVE_HOSTS
+
+__all__ = ["RecordError", "extract_record", "record_date", "validate_record"]
+
+_TEXT_FIELDS = ("topic", "headline", "link", "date_str", "story_text")
+
+
+class RecordError(ValueError):
+    """A record that is not shaped like an archive record; the message says how."""
+
+
+def validate_record(record: Any) -> dict[str, Any]:
+    """The record, if it is an object with the fields of the archive's types."""
+    if not isinstance(record, dict):
+        raise RecordError(f"expected an object, found {type(record).__name__}")
+    if "story_text" not in record and "headline" not in record:
+        raise RecordError("has neither story_text nor headline")
+    for name in _TEXT_FIELDS:
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise RecordError(f"{name} must be text, found {type(record[name]).__name__}")
+    date = record.get("date")
+    if date is not None and (isinstance(date, bool) or not isinstance(date, int | float)):
+        raise RecordError(f"date must be milliseconds since 1970, found {type(date).__name__}")
+    record_date(record)
+    return record
+
+
+def record_date(record: dict[str, Any]) -> tuple[int, int, int] | None:
+    """The record's date: date_str ("YYYY-MM-DD"), else date in epoch milliseconds (UTC)."""
+    text = record.get("date_str")
+    try:
+        if text:
+            day = dt.date.fromisoformat(text[:10])
+        elif record.get("date") is not None:
+            day = dt.datetime.fromtimestamp(record["date"] / 1000, dt.UTC).date()
+        else:
+            return None
+    except (ValueError, OverflowError, OSError) as error:
+        raise RecordError(f"unreadable date: {error}") from None
+    return day.year, day.month, day.day
+
+
+def extract_record(text: str, hints: CaptureHints, gazetteer: Gazetteer) -> Extraction:
+    try:
+        record = validate_record(json.loads(text))
+    except json.JSONDecodeError as error:
+        raise RecordError(f"not a JSON record: {error}") from None
+    host = urlsplit(record.get("link") or hints.url or "").hostname or ""
+    carrier, agency = ARCHIVE_HOSTS.get(host, (None, None))
+    section = record.get("topic") or None
+    headline = clean_headline(record.get("headline"))
+    story = record.get("story_text") or ""
+    if not story.strip():
+        return Extraction(carrier, section, None, no_text=True)
+    facts = DateFacts(record_date(record), "record", hints.published_year)
+    article = build_article(headline, cut_body(paragraphs(story)), facts, agency, gazetteer)
+    warnings = () if headline else ("no headline found",)
+    return Extraction(carrier, section, article, warnings)

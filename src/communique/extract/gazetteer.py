@@ -1,0 +1,140 @@
+"""The gazetteer: parties and every name they go by, loaded from data files.
+
+The packaged `data/gazetteer.toml` is the base; a user's file of the same shape extends it, so
+a researcher can teach communique a party or an alias without touching the code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from communique.errors import CommuniqueError
+from communique.extract.records import PartyRef
+
+__all__ = ["GAZETTEER_ENV", "Gazetteer", "default_gazetteer", "load_gazetteer"]
+
+GAZETTEER_ENV = "COMMUNIQUE_GAZETTEER"
+
+
+@dataclass
+class Gazetteer:
+    parties: dict[str, PartyRef] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """alias → slug"""
+    adjectives: dict[str, str] = field(default_factory=dict)
+    """adjective → slug ("Russian" → russia), for "the Russian side"."""
+    home_phrases: list[str] = field(default_factory=list)
+    """Phrases meaning the home party of the text's agency ("the Korean side")."""
+
+    def __post_init__(self) -> None:
+        self._compile()
+
+    def _compile(self) -> None:
+        def alternation(words: list[str]) -> str:
+            return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+        # Longest name first: the alternation then prefers "Democratic People's Republic of
+        # Korea" to "Republic of Korea" at the same place.
+        names = alternation(list(self.aliases)) or r"(?!x)x"
+        sides = alternation(list(self.adjectives)) or r"(?!x)x"
+        homes = alternation(self.home_phrases) or r"(?!x)x"
+        self.alias_pattern = names
+        self._adjective = re.compile(rf"(?<![\w.])(?:{sides})(?![\w])")
+        self._mention = re.compile(
+            rf"(?<![\w.])(?:(?P<home>(?i:{homes}))|(?i:the)\s+(?P<adjective>{sides})\s+"
+            r"(?:side|government|authorities|delegation)"
+            rf"|(?P<alias>{names}))(?![\w])"
+        )
+
+    def merge(self, tables: dict[str, Any], origin: str) -> None:
+        """Add the parties and aliases of one gazetteer file."""
+        self.home_phrases.extend(_strings(tables, "home_phrases", origin))
+        parties = tables.get("parties", {})
+        if not isinstance(parties, dict):
+            raise CommuniqueError(f"{origin}: [parties] must be tables keyed by slug")
+        for slug, entry in parties.items():
+            if not isinstance(entry, dict):
+                raise CommuniqueError(f"{origin}: parties.{slug} must be a table")
+            known = self.parties.get(slug)
+            name = entry.get("name", known.name if known else None)
+            short_name = entry.get("short_name", known.short_name if known else None)
+            if not isinstance(name, str) or not isinstance(short_name, str):
+                raise CommuniqueError(f"{origin}: parties.{slug} needs a name and a short_name")
+            self.parties[slug] = PartyRef(slug, name, short_name)
+            for alias in [name, short_name, *_strings(entry, "aliases", origin)]:
+                self.aliases[alias] = slug
+            for adjective in _strings(entry, "adjectives", origin):
+                self.adjectives[adjective] = slug
+        self._compile()
+
+    def mentions(self, text: str, home: PartyRef | None = None) -> tuple[PartyRef, ...]:
+        """Every party named in `text`, once each, in order of first mention."""
+        found: dict[str, PartyRef] = {}
+        for match in self._mention.finditer(text):
+            party = self._party_of(match, home)
+            if party is not None:
+                found.setdefault(party.slug, party)
+        return tuple(found.values())
+
+    def _party_of(self, match: re.Match[str], home: PartyRef | None) -> PartyRef | None:
+        if match.group("home"):
+            return home
+        if match.group("adjective"):
+            return self.parties[self.adjectives[match.group("adjective")]]
+        return self.parties[self.aliases[match.group("alias")]]
+
+    def adjectives_in(self, text: str) -> tuple[PartyRef, ...]:
+        """Parties whose adjective stands in `text` ("Chinese Foreign Ministry")."""
+        found = (self.parties[self.adjectives[m.group(0)]] for m in self._adjective.finditer(text))
+        return tuple(dict.fromkeys(found))
+
+    def named(self, name: str) -> PartyRef | None:
+        """The party `name` stands for (slug, name, short name or alias), ignoring case."""
+        wanted = name.strip().casefold()
+        if wanted in self.parties:
+            return self.parties[wanted]
+        for alias, slug in self.aliases.items():
+            if alias.casefold() == wanted:
+                return self.parties[slug]
+        return None
+
+
+def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
+    values = table.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise CommuniqueError(f"{origin}: {key} must be a list of strings")
+    return values
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CommuniqueError(f"{path}: unreadable gazetteer: {error}") from None
+
+
+def load_gazetteer(extra: Path | None = None) -> Gazetteer:
+    """The packaged gazetteer, extended by `extra` when given."""
+    gazetteer = Gazetteer()
+    packaged = files("communique") / "data" / "gazetteer.toml"
+    gazetteer.merge(tomllib.loads(packaged.read_text(encoding="utf-8")), "gazetteer.toml")
+    if extra is not None:
+        gazetteer.merge(_read(extra), str(extra))
+    return gazetteer
+
+
+@cache
+def _cached(extra: str | None) -> Gazetteer:
+    return load_gazetteer(Path(extra) if extra else None)
+
+
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer in force: the packaged one, extended by COMMUNIQUE_GAZETTEER if set."""
+    return _cached(os.environ.get(GAZETTEER_ENV) or None)
