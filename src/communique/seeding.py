@@ -11,8 +11,9 @@ from pathlib import Path
 
 from communique.decoding import decode
 from communique.errors import InputRefused
+from communique.extract import extract
 from communique.inputs import Capture, InputProblem
-from communique.store import LoadResult, Outcome, Store
+from communique.store import Extractor, LoadResult, Outcome, Store
 
 __all__ = ["Report", "SeedSummary", "seed"]
 
@@ -56,12 +57,13 @@ def seed(
     database: Path,
     inputs: Iterable[Capture | InputProblem],
     report: Report,
+    extractor: Extractor = extract,
 ) -> SeedSummary:
     from communique.database import finish_writing, write_engine
 
     summary = SeedSummary()
     engine = write_engine(database)
-    store = Store(engine)
+    store = Store(engine, extractor)
     try:
         for item in inputs:
             if isinstance(item, InputProblem):

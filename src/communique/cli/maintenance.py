@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from communique.cli.main import AppContext, ExitStatus
+from communique.cli.options import gazetteer_option
 
 
 @click.command()
+@gazetteer_option
 @click.pass_obj
-def reparse(app: AppContext) -> None:
+def reparse(app: AppContext, gazetteer: Path | None) -> None:
     """Run extraction again over every stored document and update what it derived.
 
     Use it after upgrading communique: each document is redone in its own transaction, only

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from communique.output import FORMATS
 
-__all__ = ["format_option", "iso_date"]
+__all__ = ["extractor_for", "format_option", "gazetteer_option", "iso_date"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +26,26 @@ def format_option(function: F) -> F:
         show_default=True,
         help="table for reading; json (one array), jsonl or csv for other programs.",
     )(function)
+
+
+def gazetteer_option(function: F) -> F:
+    return click.option(
+        "--gazetteer",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        envvar="COMMUNIQUE_GAZETTEER",
+        help="A TOML file of parties and aliases that extends the packaged gazetteer"
+        " (environment: COMMUNIQUE_GAZETTEER).",
+    )(function)
+
+
+def extractor_for(gazetteer: Path | None) -> Callable[..., Any]:
+    """Extraction with the packaged gazetteer, extended by the user's file when given."""
+    from communique.extract import extract
+    from communique.extract.gazetteer import load_gazetteer
+
+    if gazetteer is None:
+        return extract
+    return partial(extract, gazetteer=load_gazetteer(gazetteer))
 
 
 class IsoDate(click.ParamType):  # type: ignore[type-arg]

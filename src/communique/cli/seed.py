@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from communique.cli.main import AppContext, ExitStatus
+from communique.cli.options import extractor_for, gazetteer_option
 
 
 @click.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
+@gazetteer_option
 @click.pass_obj
-def seed(app: AppContext, paths: tuple[str, ...]) -> None:
-    """Load text captures: files, directories (every *.txt below them) or - for stdin.
+def seed(app: AppContext, paths: tuple[str, ...], gazetteer: Path | None) -> None:
+    """Load captures: text files, JSON archives (*.json arrays, *.jsonl lines), directories
+    (every *.txt, *.json and *.jsonl below them) or - for a text on stdin.
 
-    With no PATH, loads the seed texts that ship with communique. Each document is stored
-    whole or not at all; loading the same bytes again adds nothing. A manifest.toml beside
-    the texts may give each file's capture URL and publication year.
+    With no PATH, loads the seed texts that ship with communique. Each document (each record
+    of an archive) is stored whole or not at all; loading the same bytes again adds nothing.
+    A manifest.toml beside the texts may give each file's capture URL and publication year.
 
     \b
     Example:
-        communique seed captures/ article.txt
+        communique seed captures/ kcna-2024.json article.txt
     """
     from communique.inputs import captures, packaged_captures
     from communique.seeding import seed as load
@@ -37,7 +42,7 @@ def seed(app: AppContext, paths: tuple[str, ...]) -> None:
 
     app.prepare(create=True)
     inputs = captures(list(paths)) if paths else packaged_captures()
-    summary = load(app.database, inputs, report)
+    summary = load(app.database, inputs, report, extractor_for(gazetteer))
     click.echo(summary.line())
     if not summary.ok:
         raise SystemExit(ExitStatus.FAILURE)

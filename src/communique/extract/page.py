@@ -50,7 +50,8 @@ def extract_page(text: str, hints: CaptureHints, gazetteer: Gazetteer) -> Extrac
     warnings = []
     if headline is None:
         warnings.append("no headline found")
-    if article is None or article.dateline_place is None:
+    # A text whose source is known otherwise (an NIS digest) has no dateline to miss.
+    if article is None or (article.dateline_place is None and article.source is None):
         warnings.append("no dateline found")
     return Extraction(
         stripped.carrier, section, article, tuple(warnings), distributor=stripped.distributor

@@ -191,153 +191,28 @@ JOINT_SUBJECTS: tuple[str, ...] = (
 # ("the DPRK stated", "Both sides reached a consensus"). Past participles after an auxiliary
 # count too ("are convinced", "have confirmed").
 STANCE_VERBS: frozenset[str] = frozenset(
-    [
-        "affirm",
-        "affirmed",
-        "affirms",
-        "agree",
-        "agreed",
-        "agrees",
-        "appreciate",
-        "appreciated",
-        "appreciates",
-        "approve",
-        "approved",
-        "approves",
-        "assert",
-        "asserted",
-        "asserts",
-        "believe",
-        "believed",
-        "believes",
-        "clarified",
-        "clarifies",
-        "clarify",
-        "condemn",
-        "condemned",
-        "condemns",
-        "confirm",
-        "confirmed",
-        "confirms",
-        "consider",
-        "considered",
-        "considers",
-        "convinced",
-        "declare",
-        "declared",
-        "declares",
-        "demand",
-        "demanded",
-        "demands",
-        "denounce",
-        "denounced",
-        "denounces",
-        "emphasise",
-        "emphasised",
-        "emphasises",
-        "emphasize",
-        "emphasized",
-        "emphasizes",
-        "express",
-        "expressed",
-        "expresses",
-        "hold",
-        "holds",
-        "insist",
-        "insisted",
-        "insists",
-        "intend",
-        "intended",
-        "intends",
-        "manifest",
-        "manifested",
-        "manifests",
-        "maintain",
-        "maintained",
-        "maintains",
-        "note",
-        "noted",
-        "notes",
-        "oppose",
-        "opposed",
-        "opposes",
-        "pledge",
-        "pledged",
-        "pledges",
-        "reach",
-        "reached",
-        "reaches",
-        "reaffirm",
-        "reaffirmed",
-        "reaffirms",
-        "recognise",
-        "recognised",
-        "recognises",
-        "recognize",
-        "recognized",
-        "recognizes",
-        "reject",
-        "rejected",
-        "rejects",
-        "reiterate",
-        "reiterated",
-        "reiterates",
-        "resolve",
-        "resolved",
-        "resolves",
-        "share",
-        "shared",
-        "shares",
-        "state",
-        "stated",
-        "states",
-        "stress",
-        "stressed",
-        "stresses",
-        "support",
-        "supported",
-        "supports",
-        "underline",
-        "underlined",
-        "underlines",
-        "urge",
-        "urged",
-        "urges",
-        "welcome",
-        "welcomed",
-        "welcomes",
-        "decided",
-        "decide",
-        "decides",
-        "determined",
-        "hope",
-        "hoped",
-        "hopes",
-        "wish",
-        "wished",
-        "wishes",
-        "acknowledge",
-        "acknowledged",
-        "acknowledges",
-        "denied",
-        "denies",
-        "deny",
-        "warn",
-        "warned",
-        "warns",
-        "protest",
-        "protested",
-        "protests",
-        "regard",
-        "regarded",
-        "regards",
-    ]
+    """
+    affirm affirmed affirms agree agreed agrees appreciate appreciated appreciates approve
+    approved approves assert asserted asserts believe believed believes clarified clarifies
+    clarify condemn condemned condemns confirm confirmed confirms consider considered
+    considers convinced declare declared declares demand demanded demands denounce denounced
+    denounces emphasise emphasised emphasises emphasize emphasized emphasizes express
+    expressed expresses hold holds insist insisted insists intend intended intends manifest
+    manifested manifests maintain maintained maintains note noted notes oppose opposed
+    opposes pledge pledged pledges reach reached reaches reaffirm reaffirmed reaffirms
+    recognise recognised recognises recognize recognized recognizes reject rejected rejects
+    reiterate reiterated reiterates resolve resolved resolves share shared shares state
+    stated states stress stressed stresses support supported supports underline underlined
+    underlines urge urged urges welcome welcomed welcomes decided decide decides determined
+    hope hoped hopes wish wished wishes acknowledge acknowledged acknowledges denied denies
+    deny warn warned warns protest protested protests regard regarded regards
+    """.split()
 )
 
 # Participles that state a stance after "be" ("are convinced"); any other participle after
 # "be" is a passive ("will be held accountable"), which states none.
 STANCE_PARTICIPLES: frozenset[str] = frozenset(
-    ["convinced", "determined", "resolved", "agreed", "united", "committed", "ready", "willing"]
+    "convinced determined resolved agreed united committed ready willing".split()
 )
 
 # Verbs that state a stance only with their particle: "call for", "call on".
@@ -346,29 +221,10 @@ PARTICLE_VERBS: dict[str, frozenset[str]] = {
 }
 
 AUXILIARIES: frozenset[str] = frozenset(
-    [
-        "should",
-        "shall",
-        "will",
-        "would",
-        "must",
-        "can",
-        "may",
-        "could",
-        "might",
-        "have",
-        "has",
-        "had",
-        "are",
-        "is",
-        "were",
-        "was",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-    ]
+    """
+    should shall will would must can may could might have has had are is were was be been do
+    does did
+    """.split()
 )
 
 # Any of these ends the subject of a point: "Both sides | reached ...". Stance verbs,
@@ -379,82 +235,22 @@ SUBJECT_VERBS: frozenset[str] = (
     | set(PARTICLE_VERBS)
     | AUXILIARIES
     | frozenset(
-        [
-            "held",
-            "commit",
-            "commits",
-            "committed",
-            "cooperate",
-            "cooperates",
-            "continue",
-            "continues",
-            "develop",
-            "develops",
-            "expand",
-            "expands",
-            "strengthen",
-            "strengthens",
-            "make",
-            "makes",
-            "made",
-            "take",
-            "takes",
-            "took",
-            "go",
-            "goes",
-            "went",
-            "keep",
-            "keeps",
-            "kept",
-            "seek",
-            "seeks",
-            "sought",
-            "conduct",
-            "conducts",
-            "conducted",
-            "launch",
-            "launches",
-            "launched",
-            "pursue",
-            "pursues",
-            "pursued",
-            "try",
-            "tries",
-            "tried",
-            "work",
-            "works",
-            "worked",
-            "remain",
-            "remains",
-            "remained",
-            "undertake",
-            "undertakes",
-        ]
+        """
+        held exchanged exchange discussed discuss signed sign visited commit commits
+        committed cooperate cooperates continue continues develop develops expand expands strengthen strengthens make makes made take takes took
+        go goes went keep keeps kept seek seeks sought conduct conducts conducted launch
+        launches launched pursue pursues pursued try tries tried work works worked
+        remain remains remained undertake undertakes
+        """.split()
     )
 )
 
 # Adverbs that may stand between the subject and its verb: "the DPRK fully supports".
 ADVERBS: frozenset[str] = frozenset(
-    [
-        "also",
-        "again",
-        "further",
-        "fully",
-        "firmly",
-        "strongly",
-        "resolutely",
-        "highly",
-        "once",
-        "jointly",
-        "still",
-        "always",
-        "never",
-        "consistently",
-        "actively",
-        "deeply",
-        "sincerely",
-        "unanimously",
-    ]
+    """
+    also again further fully firmly strongly resolutely highly once jointly still always
+    never consistently actively deeply sincerely unanimously
+    """.split()
 )
 
 # Leaders' names that scrapes glue to the word before or after ("toKim Jong Un",
