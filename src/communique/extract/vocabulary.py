@@ -237,10 +237,11 @@ SUBJECT_VERBS: frozenset[str] = (
     | frozenset(
         """
         held exchanged exchange discussed discuss signed sign visited commit commits
-        committed cooperate cooperates continue continues develop develops expand expands strengthen strengthens make makes made take takes took
-        go goes went keep keeps kept seek seeks sought conduct conducts conducted launch
-        launches launched pursue pursues pursued try tries tried work works worked
-        remain remains remained undertake undertakes
+        committed cooperate cooperates continue continues develop develops expand
+        expands strengthen strengthens make makes made take takes took go goes went keep
+        keeps kept seek seeks sought conduct conducts conducted launch launches launched
+        pursue pursues pursued try tries tried work works worked remain remains remained
+        undertake undertakes
         """.split()
     )
 )
