@@ -164,3 +164,79 @@ def test_the_models_read_what_the_commands_wrote(seeded: Path) -> None:
             assert [d.carrier.slug for d in article.documents if d.carrier] == ["globalsecurity"]
     finally:
         engine.dispose()
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+COUNTS = (
+    "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
+    " (SELECT count(*) FROM declarations), (SELECT count(*) FROM declaration_points),"
+    " (SELECT count(*) FROM point_parties), (SELECT count(*) FROM signatories),"
+    " (SELECT count(*) FROM sources), (SELECT count(*) FROM parties)"
+)
+SAMPLE = (
+    "SELECT d.sha256, d.origin, a.headline, a.published_on, a.published_month, p.ordinal,"
+    " p.text FROM documents d LEFT JOIN articles a ON a.id = d.article_id"
+    " LEFT JOIN declarations dc ON dc.article_id = a.id"
+    " LEFT JOIN declaration_points p ON p.declaration_id = dc.id ORDER BY d.id, p.ordinal"
+)
+
+
+@pytest.fixture
+def revision_0001(db_path: Path) -> Path:
+    """A database written by communique at revision 0001: the seed and one plain article."""
+    with sqlite3.connect(db_path) as connection:
+        connection.executescript((FIXTURES / "revision-0001.sql").read_text(encoding="utf-8"))
+    assert sql(db_path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    return db_path
+
+
+def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: RunCli) -> None:
+    counts, sample = sql(revision_0001, COUNTS), sql(revision_0001, SAMPLE)
+    assert counts == [(2, 2, 1, 7, 13, 2, 2, 2)]
+    result = cli("articles", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stderr == f"communique: upgrading {revision_0001} from revision 0001 to 0002\n"
+    assert sql(revision_0001, COUNTS) == counts
+    assert sql(revision_0001, SAMPLE) == sample
+    assert sql(revision_0001, "SELECT id, published_from FROM articles ORDER BY id") == [
+        (1, "manifest"),
+        (2, "dateline"),
+    ]
+    assert sql(revision_0001, "SELECT id, format, given_year FROM documents ORDER BY id") == [
+        (1, "text", 2000),
+        (2, "text", None),
+    ]
+    assert sql(revision_0001, "SELECT declaration_id, party_id FROM declaration_parties") == [
+        (1, 1),
+        (1, 2),
+    ]
+    # Reparse fills in what 0001 did not record, and keeps the manifest's year.
+    assert cli("reparse").exit_code == 0
+    assert sql(revision_0001, "SELECT published_on, published_from FROM articles WHERE id = 1") == [
+        ("2000-07-21", "manifest")
+    ]
+    assert sql(revision_0001, "SELECT signed_from FROM declarations") == [("article",)]
+    assert sql(revision_0001, COUNTS) == counts
+
+
+def test_0002_downgrades_and_upgrades_again_with_data(revision_0001: Path, cli: RunCli) -> None:
+    counts, sample = sql(revision_0001, COUNTS), sql(revision_0001, SAMPLE)
+    assert cli("db", "upgrade").exit_code == 0
+    down = cli("db", "downgrade", "0001")
+    assert down.exit_code == 0, down.output
+    assert sql(revision_0001, "SELECT version_num FROM alembic_version") == [("0001",)]
+    columns = [row[1] for row in sql(revision_0001, "PRAGMA table_info(documents)")]
+    assert "format" not in columns and "distributor_id" not in columns
+    assert "declaration_parties" not in _tables(revision_0001)
+    assert sql(revision_0001, COUNTS) == counts
+    assert sql(revision_0001, SAMPLE) == sample
+    assert cli("db", "upgrade").exit_code == 0
+    assert sql(revision_0001, COUNTS) == counts
+    assert sql(revision_0001, "PRAGMA foreign_key_check") == []
+
+
+def test_an_unknown_revision_is_one_clear_line(cli: RunCli, seeded: Path) -> None:
+    result = cli("db", "upgrade", "nonsense")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot move to revision 'nonsense':")
+    assert len(result.stderr.splitlines()) == 1

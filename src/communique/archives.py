@@ -49,7 +49,7 @@ class _ArrayReader:
         self._eof = False
         self._decoder = json.JSONDecoder()
         self.opened = False
-        """Whether the array's "[" was read: failures after it concern a record."""
+        """Whether the reader is inside the array: failures there concern a record."""
 
     def _fill(self) -> bool:
         if self._eof:
@@ -88,20 +88,26 @@ class _ArrayReader:
             self._position = end
             return text, value
 
+    def _expect_end(self) -> None:
+        self.opened = False  # what follows the array concerns no record
+        if self._peek() != "":
+            raise ValueError("text after the end of the array")
+
     def elements(self) -> Iterator[tuple[str, Any]]:
         if self._peek() != "[":
             raise ValueError("not a JSON array")
         self._position += 1
         self.opened = True
         if self._peek() == "]":
+            self._position += 1
+            self._expect_end()
             return
         while True:
             yield self._element()
             separator = self._peek()
             self._position += 1
             if separator == "]":
-                if self._peek() != "":
-                    raise ValueError("text after the end of the array")
+                self._expect_end()
                 return
             if separator != ",":
                 raise ValueError(

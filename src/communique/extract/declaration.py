@@ -37,7 +37,7 @@ _KIND = re.compile(
     re.IGNORECASE,
 )
 _QUOTED_TITLE = re.compile(
-    r"\s*(?:titled|entitled|under the title|headlined)?\s*"
+    r"(?:\s*|[^.:;\"\u201c\u201d]{0,120}?\b(?:titled|entitled|under the title|headlined)\s*)"
     rf"[{_QUOTE_OPEN}](?P<title>[^{_QUOTE_OPEN}]{{3,300}})[{_QUOTE_CLOSE}]"
 )
 _QUALIFIER = re.compile(r"(?P<qualifier>(?:[A-Z][\w.'\u2019]*(?:-[A-Z][\w.'\u2019]*)*\s+)+)$")
@@ -63,6 +63,14 @@ _SPOKESPERSON = re.compile(
     r"^(?:an?|the)\s+(?:unnamed\s+)?spokes(?:person|man|woman)\s+(?:for|of)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+_KIND_OF = re.compile(
+    r"\b(?:" + "|".join(re.escape(kind) for kind in DOCUMENT_KINDS) + r")\s+(?:of|by|from)\s+"
+    r"(?P<issuer>(?:the\s+|an?\s+)?[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){0,12}?)"
+    r"(?=\s+(?:titled|entitled|noted|said|says|stated|states|which|was|is|on)\b|[,.;:\"\u201c]|$)",
+    re.IGNORECASE,
+)
+# A quoted title or "the full text of ..." is the document speaking, not its issuer.
+_NOT_ISSUER = re.compile(r"[\"\u201c\u201d]|^full text\b", re.IGNORECASE)
 _PRONOUNS = frozenset({"it", "he", "she", "they", "this", "we", "i"})
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:(?P<number>\d{1,2})[.)]|\((?P<enclosed>\d{1,2}|[a-z])\))\s+")
@@ -191,17 +199,29 @@ def _signed_year(
     return year, "article"
 
 
-def _issuer(sentences: list[str]) -> str | None:
+def _clean_issuer(issuer: str) -> str | None:
+    issuer = _LEADING_ARTICLE.sub("", _SPOKESPERSON.sub("", issuer.strip())).strip(" ,")
+    last_word = issuer.rsplit(maxsplit=1)[-1].casefold() if issuer else ""
+    if (
+        not issuer
+        or last_word in _PRONOUNS
+        or _KIND.fullmatch(issuer)
+        or _NOT_ISSUER.search(issuer)
+    ):
+        return None  # "It says:", "The press statement says:" name no issuer
+    return issuer
+
+
+def _issuer(lead_in: str) -> str | None:
     """Who issued the document: the subject of "issued", "released", "said"... in the
-    introducing sentence or, failing that, the sentences before it."""
-    for sentence in reversed(sentences):
+    introducing sentence or the sentences before it; else whoever the document is "of" or
+    "by" ("the statement of the Chinese Foreign Ministry")."""
+    for sentence in reversed(_sentences(lead_in)):
         match = _ISSUING.match(sentence.strip())
-        if match is None:
-            continue
-        issuer = _SPOKESPERSON.sub("", match.group("issuer").strip())
-        issuer = _LEADING_ARTICLE.sub("", issuer).strip(" ,")
-        last_word = issuer.rsplit(maxsplit=1)[-1].casefold() if issuer else ""
-        if issuer and last_word not in _PRONOUNS:
+        if match is not None and (issuer := _clean_issuer(match.group("issuer"))):
+            return issuer
+    for match in _KIND_OF.finditer(lead_in):
+        if issuer := _clean_issuer(match.group("issuer")):
             return issuer
     return None
 
@@ -269,7 +289,7 @@ def find_declaration(
     ]
     joint_parties = tuple(dict.fromkeys(named))
     joint = found.kind.startswith("joint") or len(joint_parties) >= 2
-    issuer = None if joint else _issuer(_sentences(intro.lead_in))
+    issuer = None if joint else _issuer(intro.lead_in)
     issuer_party = None if joint else _issuer_party(issuer, gazetteer, home)
     parties = joint_parties if joint else ((issuer_party,) if issuer_party else ())
     signed_year, signed_from = _signed_year(signing, published) if signing else (None, None)

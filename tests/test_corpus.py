@@ -1,0 +1,120 @@
+"""The real dev corpus of 1,334 KCNA records, read from ../shared (skipped when absent)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from communique.cli import main
+
+from conftest import SHARED, sql
+
+CORPUS = SHARED / "corpus" / "kcna-2024-dev.json"
+
+pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not here")
+
+
+def _run(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    code, out, err = _run(db, "seed", str(CORPUS))
+    assert (code, out) == (
+        0,
+        "1334 added (482 joined an existing article, 138 with no text), 0 unchanged, 0 failed\n",
+    ), err
+    return db
+
+
+def test_the_corpus_loads_with_exactly_the_expected_counts(corpus_db: Path) -> None:
+    assert sql(corpus_db, "SELECT status, count(*) FROM documents GROUP BY status") == [
+        ("no text", 138),
+        ("parsed", 1196),
+    ]
+    assert sql(corpus_db, "SELECT count(*) FROM articles") == [(714,)]
+    assert sql(
+        corpus_db,
+        "SELECT count(*) FROM documents WHERE status = 'no text' AND article_id IS NOT NULL",
+    ) == [(0,)]
+
+
+def test_loading_it_again_adds_nothing(corpus_db: Path) -> None:
+    code, out, _ = _run(corpus_db, "seed", str(CORPUS))
+    assert (code, out) == (0, "0 added, 1334 unchanged, 0 failed\n")
+    assert sql(corpus_db, "SELECT count(*) FROM articles") == [(714,)]
+
+
+def test_every_article_has_its_full_date_from_the_record(corpus_db: Path) -> None:
+    assert sql(corpus_db, "SELECT count(*), count(published_on) FROM articles") == [(714, 714)]
+    assert sql(corpus_db, "SELECT DISTINCT published_from FROM articles") == [("record",)]
+
+
+def test_every_kcna_text_gets_its_dateline(corpus_db: Path) -> None:
+    records = json.loads(CORPUS.read_text(encoding="utf-8"))
+    with_kcna = {i for i, r in enumerate(records) if "(KCNA)" in (r.get("story_text") or "")}
+    rows = sql(
+        corpus_db,
+        "SELECT d.origin, a.dateline_place, a.published_month, a.published_day FROM documents d"
+        " JOIN articles a ON a.id = d.article_id",
+    )
+    found = {int(origin.rsplit("#", 1)[1]): fields for origin, *fields in rows}
+    assert with_kcna <= set(found)
+    assert len(with_kcna) == 1145
+    assert [i for i in with_kcna if None in found[i]] == []
+
+
+def test_headlines_are_clean(corpus_db: Path) -> None:
+    headlines = [headline for (headline,) in sql(corpus_db, "SELECT headline FROM articles")]
+    stamp = re.compile(r"\[(?:Juche)?\d+\.\d+\.\d+\.?\]")
+    assert not [
+        h
+        for h in headlines
+        if h is not None and (stamp.search(h) or "\n" in h or "\t" in h or "  " in h)
+    ]
+
+
+def test_bodies_are_repaired_and_raw_text_kept(corpus_db: Path) -> None:
+    glued = sql(
+        corpus_db,
+        "SELECT count(*) FROM articles WHERE body GLOB '*[a-z]Kim Jong Un*'"
+        " OR body GLOB '*ComradeKim*'",
+    )
+    assert glued == [(0,)]
+    raw = sql(corpus_db, "SELECT count(*) FROM documents WHERE raw_text LIKE '%ComradeKim%'")
+    assert raw[0][0] > 0
+
+
+def test_published_documents_are_found(corpus_db: Path) -> None:
+    kinds = dict(sql(corpus_db, "SELECT kind, count(*) FROM declarations GROUP BY kind"))
+    assert kinds["press statement"] >= 25
+    assert sql(
+        corpus_db,
+        "SELECT count(*) FROM declarations d WHERE NOT EXISTS"
+        " (SELECT 1 FROM declaration_points p WHERE p.declaration_id = d.id)",
+    ) == [(0,)]
+    # A Foreign Ministry press statement speaks for the DPRK, whoever its points mention.
+    statements = sql(
+        corpus_db,
+        "SELECT count(*), sum(p.slug = 'dprk') FROM declarations d JOIN parties p"
+        " ON p.id = d.issuer_party_id WHERE d.kind = 'press statement'"
+        " AND d.issuer LIKE '%Foreign Ministry%'",
+    )
+    assert statements[0][0] > 0 and statements[0][0] == statements[0][1]
+
+
+def test_reparse_of_an_unchanged_database_changes_nothing(corpus_db: Path) -> None:
+    before = sql(corpus_db, "SELECT count(*), total(id) FROM declaration_points")
+    code, out, _ = _run(corpus_db, "reparse")
+    assert (code, out) == (
+        0,
+        "1334 documents reparsed: 0 documents, 0 articles and 0 points changed, 0 failed\n",
+    )
+    assert sql(corpus_db, "SELECT count(*), total(id) FROM declaration_points") == before

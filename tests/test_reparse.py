@@ -1,0 +1,148 @@
+"""`communique reparse`: extraction redone over stored documents, in place and idempotently."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from communique import migrate
+from communique.database import write_engine
+from communique.decoding import decode
+from communique.extract import CaptureHints, Extraction, extract
+from communique.reparse import ReparseSummary, reparse
+from communique.store import Extractor, Store
+
+from conftest import RunCli, sql
+
+SEED_HINTS = CaptureHints(
+    url="https://www.globalsecurity.org/wmd/library/news/dprk/2000/dprk-000721.htm",
+    published_year=2000,
+)
+DERIVED = (
+    "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM declarations),"
+    " (SELECT count(*) FROM declaration_points), (SELECT count(*) FROM point_parties),"
+    " (SELECT count(*) FROM signatories), (SELECT count(*) FROM declaration_parties)"
+)
+
+
+@pytest.fixture
+def migrated(db_path: Path) -> Iterator[Path]:
+    migrate.upgrade(db_path)
+    yield db_path
+
+
+def _load(db: Path, text: str, extractor: Extractor, hints: CaptureHints = SEED_HINTS) -> None:
+    engine = write_engine(db)
+    try:
+        Store(engine, extractor).load("test", decode(text.encode()), hints)
+    finally:
+        engine.dispose()
+
+
+def _reparse(db: Path, extractor: Extractor = extract) -> ReparseSummary:
+    engine = write_engine(db)
+    try:
+        return reparse(engine, lambda _document, _message: None, extractor)
+    finally:
+        engine.dispose()
+
+
+def _without_declarations(text: str, hints: CaptureHints) -> Extraction:
+    """What an older communique, which found no declarations, would have stored."""
+    found = extract(text, hints)
+    assert found.article is not None
+    return dataclasses.replace(found, article=dataclasses.replace(found.article, declarations=()))
+
+
+def test_reparse_of_a_fresh_load_changes_nothing(cli: RunCli, seeded: Path) -> None:
+    before = sql(seeded, DERIVED)
+    result = cli("reparse")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "1 documents reparsed: 0 documents, 0 articles and 0 points changed, 0 failed\n"
+    )
+    assert sql(seeded, DERIVED) == before
+
+
+def test_reparse_adds_what_an_older_extraction_missed(migrated: Path, seed_text: str) -> None:
+    _load(migrated, seed_text, _without_declarations)
+    assert sql(migrated, DERIVED) == [(1, 0, 0, 0, 0, 0)]
+    summary = _reparse(migrated)
+    assert (summary.documents_changed, summary.articles_changed, summary.points_changed) == (
+        0,
+        1,
+        7,
+    )
+    assert sql(migrated, DERIVED) == [(1, 1, 7, 13, 2, 2)]
+    assert _reparse(migrated).line() == (
+        "1 documents reparsed: 0 documents, 0 articles and 0 points changed, 0 failed"
+    )
+
+
+def test_reparse_repairs_a_row_edited_by_hand(cli: RunCli, seeded: Path) -> None:
+    with_points = "SELECT ordinal, text FROM declaration_points ORDER BY ordinal"
+    original = sql(seeded, with_points)
+    with sqlite3.connect(seeded) as connection:
+        connection.execute("UPDATE declaration_points SET text = 'edited' WHERE ordinal = 4")
+    result = cli("reparse")
+    assert result.stdout == (
+        "1 documents reparsed: 0 documents, 1 articles and 1 points changed, 0 failed\n"
+    )
+    assert sql(seeded, with_points) == original
+
+
+def test_a_changed_fingerprint_rewrites_the_article_in_place(
+    migrated: Path, seed_text: str
+) -> None:
+    def with_extra_words(text: str, hints: CaptureHints) -> Extraction:
+        found = extract(text, hints)
+        assert found.article is not None
+        article = dataclasses.replace(
+            found.article, body=found.article.body + "\n\nExtra.", fingerprint="0" * 64
+        )
+        return dataclasses.replace(found, article=article)
+
+    _load(migrated, seed_text, with_extra_words)
+    summary = _reparse(migrated)
+    assert summary.articles_changed == 1
+    assert sql(migrated, "SELECT id, body LIKE '%Extra.' FROM articles") == [(1, 0)]
+    assert sql(migrated, "SELECT article_id FROM documents") == [(1,)]
+
+
+def test_captures_that_now_agree_share_one_article(migrated: Path, seed_text: str) -> None:
+    def distinct(text: str, hints: CaptureHints) -> Extraction:
+        found = extract(text, hints)
+        assert found.article is not None
+        marker = "1" if "\n\n\n" in text else "2"
+        article = dataclasses.replace(found.article, fingerprint=marker * 64)
+        return dataclasses.replace(found, article=article)
+
+    _load(migrated, seed_text, distinct)
+    _load(migrated, seed_text.replace("\n\n", "\n\n\n"), distinct)
+    assert sql(migrated, "SELECT count(*) FROM articles") == [(2,)]
+    summary = _reparse(migrated)
+    assert sql(migrated, "SELECT count(*) FROM articles") == [(1,)]
+    assert sql(migrated, "SELECT id, article_id FROM documents ORDER BY id") == [(1, 1), (2, 1)]
+    assert summary.articles_changed == 2  # one rewritten, one removed
+    assert sql(migrated, DERIVED) == [(1, 1, 7, 13, 2, 2)]
+
+
+def test_a_document_whose_extraction_now_fails_is_kept(migrated: Path, seed_text: str) -> None:
+    _load(migrated, seed_text, extract)
+
+    def broken(text: str, hints: CaptureHints) -> Extraction:
+        raise ValueError("cannot read this\nsecond line")
+
+    summary = _reparse(migrated, broken)
+    assert (summary.failed, summary.documents_changed) == (1, 1)
+    assert sql(migrated, "SELECT status, error, article_id FROM documents") == [
+        ("failed", "extraction failed: ValueError: cannot read this", 1)
+    ]
+    assert sql(migrated, DERIVED) == [(1, 1, 7, 13, 2, 2)]
+    repaired = _reparse(migrated)
+    assert (repaired.failed, repaired.documents_changed) == (0, 1)
+    assert sql(migrated, "SELECT status FROM documents") == [("parsed",)]
