@@ -183,3 +183,76 @@ def test_unexpected_errors_are_one_line_without_verbose(cli: RunCli, db_path: Pa
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "file is not a database" in result.stderr
+
+
+def test_a_path_with_url_characters_names_exactly_that_file(tmp_path: Path, seed_text: str) -> None:
+    from click.testing import CliRunner
+
+    from communique.cli import main
+
+    odd = tmp_path / "we?ird%41.db"
+    result = CliRunner().invoke(main, ["--db", str(odd), "seed"])
+    assert result.exit_code == 0, result.output
+    assert odd.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["we?ird%41.db"]
+    assert sql(odd, "SELECT count(*) FROM declaration_points") == [(7,)]
+
+
+def test_someone_elses_database_is_refused_untouched(cli: RunCli, db_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("CREATE TABLE sources (x)")
+    before = db_path.read_bytes()
+    for command in (["articles"], ["seed"], ["query", "select 1"]):
+        result = cli(*command)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: {db_path}: not a communique database (it holds other tables);"
+            " name another file with --db\n"
+        )
+    assert db_path.read_bytes() == before
+
+
+def test_a_database_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from communique.cli import main
+
+    target = tmp_path / "no" / "such" / "x.db"
+    result = CliRunner().invoke(main, ["--db", str(target), "seed"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: {target}: cannot create it, {target.parent} is not a directory\n"
+    )
+
+
+def test_a_broken_manifest_fails_its_folder_only(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    (good / "a.txt").write_text(seed_text, encoding="utf-8")
+    (bad / "b.txt").write_text(seed_text.replace("July 21", "July 22"), encoding="utf-8")
+    (bad / "manifest.toml").write_text("[oops\n", encoding="utf-8")
+    result = cli("seed", str(good), str(bad))
+    assert result.exit_code == 1
+    assert result.stdout == "1 added, 0 unchanged, 1 failed\n"
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: {bad / 'manifest.toml'}: unreadable manifest:")
+    assert sql(db_path, "SELECT count(*) FROM documents") == [(1,)]
+
+
+def test_reloading_a_document_that_did_not_load_cleanly_says_so(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("just some words without any structure at all\n", encoding="utf-8")
+    assert cli("seed", str(path)).exit_code == 1
+    again = cli("seed", str(path))
+    assert again.stdout == "0 added, 1 unchanged, 0 failed\n"
+    assert again.stderr == (
+        f"warning: {path}: already stored as document 1, incomplete:"
+        " no headline found; no dateline found\n"
+    )

@@ -197,3 +197,58 @@ def test_json_keeps_text_readable(
     output = cli("articles", "--format", "json").stdout
     assert "Landmark \u201cevent\u201d" in output
     assert "\\u201c" not in output
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (
+            ("points", "--party", "russa"),
+            "Error: no party is called 'russa'; `communique parties` lists them\n",
+        ),
+        (
+            ("articles", "--source", "tass"),
+            "Error: no source is called 'tass'; `communique sources` lists them\n",
+        ),
+    ],
+)
+def test_unknown_filters_are_errors_not_empty_answers(
+    cli: RunCli, seeded: Path, command: tuple[str, ...], message: str
+) -> None:
+    result = cli(*command)
+    assert result.exit_code == 1
+    assert result.stderr == message
+
+
+def test_source_filters_ignore_case(cli: RunCli, seeded: Path) -> None:
+    result = cli("articles", "--source", "KCNA", "--format", "csv")
+    assert result.stdout.splitlines()[1].startswith("1,2000-07-21,kcna,")
+
+
+def test_report_of_the_seed(cli: RunCli, seeded: Path) -> None:
+    assert json.loads(cli("report", "--format", "json").stdout) == {
+        "documents": 1,
+        "documents_by_status": {"parsed": 1},
+        "articles": 1,
+        "articles_with_dateline": 1,
+        "articles_with_dateline_percent": 100.0,
+        "articles_with_full_date": 1,
+        "articles_with_full_date_percent": 100.0,
+        "published_documents": 1,
+        "published_documents_by_kind": {"joint declaration": 1},
+        "points": 7,
+        "points_by_party": {"DPRK": 7, "Russia": 6},
+    }
+    assert cli("report").stdout.splitlines() == [
+        "documents                   1",
+        "  parsed                    1",
+        "articles                    1",
+        "  with dateline             1 (100.0%)",
+        "  with full date            1 (100.0%)",
+        "published documents         1",
+        "  joint declaration         1",
+        "points                      7",
+        "  by party:",
+        "  DPRK                      7",
+        "  Russia                    6",
+    ]

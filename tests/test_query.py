@@ -94,3 +94,10 @@ def test_sql_errors_are_one_line(cli: RunCli, seeded: Path) -> None:
     result = cli("query", "SELECT * FROM no_such_table")
     assert result.exit_code == 1
     assert result.stderr == "Error: query failed: no such table: no_such_table\n"
+
+
+@pytest.mark.parametrize("statement", [" ", ";", "/* only a comment */"])
+def test_an_empty_statement_is_refused(cli: RunCli, seeded: Path, statement: str) -> None:
+    result = cli("query", statement)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: query refused: no statement to run; give one SELECT\n"

@@ -1,0 +1,166 @@
+"""Text repairs, dates, and the gazetteer: rules that hold for any input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import RunCli, sql
+
+from communique.extract import CaptureHints, extract
+from communique.extract.dateline import find_dateline
+from communique.extract.gazetteer import load_gazetteer
+from communique.extract.text import clean_headline, clean_paragraph, paragraphs
+
+
+@pytest.mark.parametrize(
+    ("scraped", "repaired"),
+    [
+        ("He met ComradeKim Jong Un today.", "He met Comrade Kim Jong Un today."),
+        ("a letter toKim Jong Un , and", "a letter to Kim Jong Un, and"),
+        (
+            "statues of Kim Il Sungand Kim Jong Iland flowers",
+            "statues of Kim Il Sung and Kim Jong Il and flowers",
+        ),
+        ("Kim Il Sung University\u00a0 opened. -0-", "Kim Il Sung University opened."),
+    ],
+)
+def test_scrape_damage_is_repaired(scraped: str, repaired: str) -> None:
+    assert clean_paragraph(scraped) == repaired
+
+
+@pytest.mark.parametrize(
+    ("headline", "clean"),
+    [
+        ("Floral Tribute Paid\n\n[Juche113.2.11.]", "Floral Tribute Paid"),
+        ("Players Back Home\r\n\t\t\t\t[Juche113.8.2.]", "Players Back Home"),
+        ("Fish Farm Built\n[2024.09.05.]", "Fish Farm Built"),
+        ("Campaign Launched in  DPRK", "Campaign Launched in DPRK"),
+        ("[Juche113.7.31.]", None),
+        ("  \n\t[2024.02.11.]\n", None),
+    ],
+)
+def test_headlines_lose_breaks_tabs_and_date_stamps(headline: str, clean: str | None) -> None:
+    assert clean_headline(headline) == clean
+
+
+def test_the_raw_text_stays_untouched(cli: RunCli, db_path: Path, tmp_path: Path) -> None:
+    raw = (
+        "Greetings toKim Jong Un\r\n\r\nPyongyang, May 2 (KCNA) -- He met ComradeKim Jong Un .\r\n"
+    )
+    page = tmp_path / "glued.txt"
+    page.write_bytes(raw.encode())
+    assert cli("seed", str(page)).exit_code == 0
+    assert sql(db_path, "SELECT raw_text FROM documents") == [(raw,)]
+    assert sql(db_path, "SELECT headline, body FROM articles") == [
+        ("Greetings to Kim Jong Un", "Pyongyang, May 2 (KCNA) -- He met Comrade Kim Jong Un.")
+    ]
+
+
+def test_a_hard_wrapped_paragraph_stays_one_paragraph() -> None:
+    text = (
+        "Both sides reached a consensus of views on not allowing any outside\n"
+        "interference in the reunification of the country and its peaceful future.\n"
+        "They consider it important for the countries concerned to support it.\n\n"
+        "Next paragraph."
+    )
+    assert len(paragraphs(text)) == 2
+
+
+def test_list_items_and_datelines_are_never_run_together() -> None:
+    assert paragraphs("It says:\n1. First.\n2. Second point\n3. Third") == [
+        "It says:",
+        "1. First.",
+        "2. Second point",
+        "3. Third",
+    ]
+    assert paragraphs("A headline of some length\nPyongyang, May 2 (KCNA) -- Text.") == [
+        "A headline of some length",
+        "Pyongyang, May 2 (KCNA) -- Text.",
+    ]
+
+
+def test_datelines_in_capitals_and_with_years() -> None:
+    found = find_dateline("PYONGYANG, JULY 21, 2000 (KCNA) -- Text")
+    assert found is not None
+    assert (found.place, found.year, found.month, found.day, found.agency.slug) == (
+        "PYONGYANG",
+        2000,
+        7,
+        21,
+        "kcna",
+    )
+    assert find_dateline("Pyongyang, July 45 (KCNA) -- Text") is None
+    assert find_dateline("On Tuesday (KCNA) -- Text") is None
+
+
+@pytest.mark.parametrize(
+    ("published", "signed", "year"),
+    [
+        ("July 21", "July 19", 2000),
+        ("January 5", "December 30", 1999),
+        ("March 1", "March 1", 2000),
+    ],
+)
+def test_a_signing_date_without_year_takes_the_articles(
+    published: str, signed: str, year: int
+) -> None:
+    text = (
+        f"Headline\n\nPyongyang, {published} (KCNA) -- The DPRK-China joint statement signed by"
+        f" Premier Pak of the DPRK and Premier Li of China in Beijing on {signed} was published."
+        " It says:\n\nBoth sides agreed.\n"
+    )
+    found = extract(text, CaptureHints(published_year=2000))
+    assert found.article is not None
+    (declaration,) = found.article.declarations
+    assert (declaration.signed_year, declaration.signed_from) == (year, "article")
+
+
+def test_home_phrases_and_sides_name_their_parties() -> None:
+    gazetteer = load_gazetteer()
+    dprk = gazetteer.parties["dprk"]
+    assert [p.slug for p in gazetteer.mentions("the Korean side and the Russian side", dprk)] == [
+        "dprk",
+        "russia",
+    ]
+    assert [p.slug for p in gazetteer.mentions("south Korea and the U.S.")] == ["rok", "usa"]
+    assert [p.slug for p in gazetteer.mentions("the Democratic People's Republic of Korea")] == [
+        "dprk"
+    ]
+    assert gazetteer.named("North Korea") == dprk
+    assert gazetteer.mentions("Korea and the Koreans") == ()
+
+
+def test_a_users_gazetteer_extends_the_packaged_one(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        '[parties.kazakhstan]\nname = "Republic of Kazakhstan"\nshort_name = "Kazakhstan"\n'
+        'aliases = ["Kazakhstan"]\nadjectives = ["Kazakh"]\n\n'
+        '[parties.russia]\naliases = ["the Russian Federation"]\n',
+        encoding="utf-8",
+    )
+    page = tmp_path / "joint.txt"
+    page.write_text(
+        "Talks\n\nPyongyang, May 2 (KCNA) -- A DPRK-Kazakhstan joint statement was issued."
+        " It says:\n\nThe Kazakh side expressed support for the DPRK.\n",
+        encoding="utf-8",
+    )
+    without = load_gazetteer()
+    assert without.named("Kazakhstan") is None
+    result = cli("seed", "--gazetteer", str(extra), str(page))
+    assert result.exit_code == 0, result.output
+    assert sql(
+        db_path, "SELECT pa.slug FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id"
+    ) == [("kazakhstan",)]
+    assert sql(
+        db_path,
+        "SELECT pa.slug FROM declaration_parties dp JOIN parties pa"
+        " ON pa.id = dp.party_id ORDER BY pa.slug",
+    ) == [("dprk",), ("kazakhstan",)]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[parties.x]\naliases = 5\n", encoding="utf-8")
+    refused = cli("seed", "--gazetteer", str(bad), str(page))
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().splitlines()[-1].startswith(f"Error: {bad}:")
