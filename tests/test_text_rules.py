@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import RunCli, sql
 
 from communique.extract import CaptureHints, extract
 from communique.extract.dateline import find_dateline
 from communique.extract.gazetteer import load_gazetteer
 from communique.extract.text import clean_headline, clean_paragraph, paragraphs
+
+from conftest import RunCli, sql
 
 
 @pytest.mark.parametrize(
