@@ -128,6 +128,9 @@ def test_home_phrases_and_sides_name_their_parties() -> None:
     assert [p.slug for p in gazetteer.mentions("the Democratic People's Republic of Korea")] == [
         "dprk"
     ]
+    assert [
+        p.slug for p in gazetteer.mentions("the Democratic People\u2019s Republic of Korea")
+    ] == ["dprk"]
     assert gazetteer.named("North Korea") == dprk
     assert gazetteer.mentions("Korea and the Koreans") == ()
 

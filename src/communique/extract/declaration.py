@@ -69,6 +69,9 @@ _KIND_OF = re.compile(
     r"(?=\s+(?:titled|entitled|noted|said|says|stated|states|which|was|is|on)\b|[,.;:\"\u201c]|$)",
     re.IGNORECASE,
 )
+_ENDS_WITH_KIND = re.compile(
+    r"\b(?:" + "|".join(re.escape(kind) for kind in DOCUMENT_KINDS) + r")s?$", re.IGNORECASE
+)
 # A quoted title or "the full text of ..." is the document speaking, not its issuer.
 _NOT_ISSUER = re.compile(r"[\"\u201c\u201d]|^full text\b", re.IGNORECASE)
 _PRONOUNS = frozenset({"it", "he", "she", "they", "this", "we", "i"})
@@ -205,7 +208,7 @@ def _clean_issuer(issuer: str) -> str | None:
     if (
         not issuer
         or last_word in _PRONOUNS
-        or _KIND.fullmatch(issuer)
+        or _ENDS_WITH_KIND.search(issuer)
         or _NOT_ISSUER.search(issuer)
     ):
         return None  # "It says:", "The press statement says:" name no issuer

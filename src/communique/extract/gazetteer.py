@@ -21,6 +21,11 @@ from communique.extract.records import PartyRef
 __all__ = ["GAZETTEER_ENV", "Gazetteer", "default_gazetteer", "load_gazetteer"]
 
 GAZETTEER_ENV = "COMMUNIQUE_GAZETTEER"
+_APOSTROPHE = "['\u2019]"
+
+
+def _straight(text: str) -> str:
+    return text.replace("\u2019", "'")
 
 
 @dataclass
@@ -38,7 +43,9 @@ class Gazetteer:
 
     def _compile(self) -> None:
         def alternation(words: list[str]) -> str:
-            return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+            # Either apostrophe: texts write "People's" and "People\u2019s" alike.
+            escaped = (re.escape(word).replace("'", _APOSTROPHE) for word in words)
+            return "|".join(sorted(escaped, key=len, reverse=True))
 
         # Longest name first: the alternation then prefers "Democratic People's Republic of
         # Korea" to "Republic of Korea" at the same place.
@@ -87,17 +94,20 @@ class Gazetteer:
         if match.group("home"):
             return home
         if match.group("adjective"):
-            return self.parties[self.adjectives[match.group("adjective")]]
-        return self.parties[self.aliases[match.group("alias")]]
+            return self.parties[self.adjectives[_straight(match.group("adjective"))]]
+        return self.parties[self.aliases[_straight(match.group("alias"))]]
 
     def adjectives_in(self, text: str) -> tuple[PartyRef, ...]:
         """Parties whose adjective stands in `text` ("Chinese Foreign Ministry")."""
-        found = (self.parties[self.adjectives[m.group(0)]] for m in self._adjective.finditer(text))
+        found = (
+            self.parties[self.adjectives[_straight(m.group(0))]]
+            for m in self._adjective.finditer(text)
+        )
         return tuple(dict.fromkeys(found))
 
     def named(self, name: str) -> PartyRef | None:
         """The party `name` stands for (slug, name, short name or alias), ignoring case."""
-        wanted = name.strip().casefold()
+        wanted = _straight(name.strip()).casefold()
         if wanted in self.parties:
             return self.parties[wanted]
         for alias, slug in self.aliases.items():
