@@ -190,6 +190,15 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
             declaration.pop("signed_month"),
             declaration.pop("signed_day"),
         )
+        declaration["parties"] = [
+            row["short_name"]
+            for row in _rows(
+                connection,
+                "SELECT pa.short_name FROM declaration_parties dp JOIN parties pa"
+                " ON pa.id = dp.party_id WHERE dp.declaration_id = :id ORDER BY pa.id",
+                {"id": declaration["id"]},
+            )
+        ]
         declaration["signatories"] = _rows(
             connection,
             """

@@ -36,6 +36,10 @@ def _declaration(declaration: dict[str, Any]) -> list[str]:
     if declaration["signed"] or declaration["signed_place"]:
         place = declaration["signed_place"] or "-"
         lines.append(_field("Signed", f"{place}, {declaration['signed'] or 'date unknown'}"))
+    if declaration["issuer"]:
+        lines.append(_field("Issuer", declaration["issuer"]))
+    if declaration["parties"]:
+        lines.append(_field("Speaks for", ", ".join(declaration["parties"])))
     for signatory in declaration["signatories"]:
         office = f", {signatory['title']}" if signatory["title"] else ""
         party = f" ({signatory['party_name']})" if signatory["party_name"] else ""
