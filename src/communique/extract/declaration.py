@@ -32,8 +32,9 @@ _INTRO_COLON = re.compile(r":(?!\d)")
 _SENTENCE_START = re.compile(
     r"(?:(?<=[a-z0-9\"\u201d)][.!?])|(?<=[.!?][\"\u201d]))\s+(?=[A-Z\"\u201c])"
 )
+_KINDS = "|".join(re.escape(kind) for kind in DOCUMENT_KINDS)
 _KIND = re.compile(
-    r"\b(?P<kind>" + "|".join(re.escape(kind) for kind in DOCUMENT_KINDS) + r")s?\b",
+    rf"\b(?P<kind>{_KINDS})s?\b",
     re.IGNORECASE,
 )
 _QUOTED_TITLE = re.compile(
@@ -64,14 +65,12 @@ _SPOKESPERSON = re.compile(
     re.IGNORECASE,
 )
 _KIND_OF = re.compile(
-    r"\b(?:" + "|".join(re.escape(kind) for kind in DOCUMENT_KINDS) + r")\s+(?:of|by|from)\s+"
+    rf"\b(?:{_KINDS})\s+(?:of|by|from)\s+"
     r"(?P<issuer>(?:the\s+|an?\s+)?[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){0,12}?)"
     r"(?=\s+(?:titled|entitled|noted|said|says|stated|states|which|was|is|on)\b|[,.;:\"\u201c]|$)",
     re.IGNORECASE,
 )
-_ENDS_WITH_KIND = re.compile(
-    r"\b(?:" + "|".join(re.escape(kind) for kind in DOCUMENT_KINDS) + r")s?$", re.IGNORECASE
-)
+_ENDS_WITH_KIND = re.compile(rf"\b(?:{_KINDS})s?$", re.IGNORECASE)
 # A quoted title or "the full text of ..." is the document speaking, not its issuer.
 _NOT_ISSUER = re.compile(r"[\"\u201c\u201d]|^full text\b", re.IGNORECASE)
 _PRONOUNS = frozenset({"it", "he", "she", "they", "this", "we", "i"})
