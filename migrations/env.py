@@ -14,7 +14,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from communique.database import write_engine
-from communique.models import Base
+from communique.models import Base, described_by_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -29,6 +29,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
+        include_name=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -40,6 +41,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -47,7 +47,7 @@ def test_articles_filters(
 def test_articles_rejects_a_bad_date(cli: RunCli, seeded: Path) -> None:
     result = cli("articles", "--since", "21/07/2000")
     assert result.exit_code == 2
-    assert "'21/07/2000' is not a date like 2000-07-21" in result.stderr
+    assert "'21/07/2000' is not a date like 2000, 2000-07 or 2000-07-21" in result.stderr
 
 
 def test_points_formats_agree(cli: RunCli, seeded: Path) -> None:
@@ -63,6 +63,7 @@ def test_points_formats_agree(cli: RunCli, seeded: Path) -> None:
         "ordinal": 4,
         "subject": "the DPRK",
         "parties": "DPRK",
+        "topics": "missiles",
         "text": "In particular, the DPRK stated that its missile program does not pose any "
         "threat to anybody but is purely peaceful in its nature.",
     }
@@ -124,7 +125,7 @@ def test_sources_and_parties(cli: RunCli, seeded: Path) -> None:
 def test_empty_listings_still_have_their_columns(cli: RunCli, db_path: Path) -> None:
     assert cli("db", "upgrade").exit_code == 0
     assert cli("points", "--format", "csv").stdout == (
-        "id,article_id,declaration_id,ordinal,subject,parties,text\n"
+        "id,article_id,declaration_id,ordinal,subject,parties,topics,text\n"
     )
     assert cli("articles", "--format", "json").stdout == "[]\n"
     assert cli("parties").stdout.splitlines()[0].split() == [
@@ -237,6 +238,17 @@ def test_report_of_the_seed(cli: RunCli, seeded: Path) -> None:
         "published_documents": 1,
         "published_documents_by_kind": {"joint declaration": 1},
         "points": 7,
+        "points_by_topic": {
+            "economic-cooperation": 2,
+            "sovereignty": 2,
+            "defence-cooperation": 1,
+            "international-law": 1,
+            "missiles": 1,
+            "reunification": 1,
+            "science-technology": 1,
+            "strategic-stability": 1,
+            "terrorism-crime": 1,
+        },
         "points_by_party": {"DPRK": 7, "Russia": 6},
     }
     assert cli("report").stdout.splitlines() == [
@@ -248,6 +260,16 @@ def test_report_of_the_seed(cli: RunCli, seeded: Path) -> None:
         "published documents         1",
         "  joint declaration         1",
         "points                      7",
+        "  by topic:",
+        "  economic-cooperation      2",
+        "  sovereignty               2",
+        "  defence-cooperation       1",
+        "  international-law         1",
+        "  missiles                  1",
+        "  reunification             1",
+        "  science-technology        1",
+        "  strategic-stability       1",
+        "  terrorism-crime           1",
         "  by party:",
         "  DPRK                      7",
         "  Russia                    6",

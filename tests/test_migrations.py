@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 
 from communique import migrate
 from communique.database import HEAD_REVISION, connect, write_engine
-from communique.models import Base
+from communique.models import Base, described_by_models
 
 from conftest import PROJECT_ROOT, RunCli, sql
 
@@ -27,14 +27,21 @@ TABLES = [
     "documents",
     "parties",
     "point_parties",
+    "point_topics",
     "signatories",
     "sources",
+    "topics",
 ]
 
 
 def _tables(db: Path) -> list[str]:
+    """The tables the models describe (not Alembic's, not the full-text index's)."""
     rows = sql(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    return [name for (name,) in rows if name != "alembic_version"]
+    return [
+        name
+        for (name,) in rows
+        if name != "alembic_version" and described_by_models(name, "table")
+    ]
 
 
 def test_single_head_which_the_code_knows() -> None:
@@ -72,7 +79,9 @@ def test_models_match_migrations(db_path: Path) -> None:
     engine = write_engine(db_path)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection)
+            context = MigrationContext.configure(
+                connection, opts={"include_name": described_by_models}
+            )
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
@@ -195,7 +204,9 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     assert counts == [(2, 2, 1, 7, 13, 2, 2, 2)]
     result = cli("articles", "--format", "csv")
     assert result.exit_code == 0
-    assert result.stderr == f"communique: upgrading {revision_0001} from revision 0001 to 0002\n"
+    assert result.stderr == (
+        f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
+    )
     assert sql(revision_0001, COUNTS) == counts
     assert sql(revision_0001, SAMPLE) == sample
     assert sql(revision_0001, "SELECT id, published_from FROM articles ORDER BY id") == [

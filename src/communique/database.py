@@ -26,7 +26,7 @@ __all__ = [
     "write_engine",
 ]
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 """The newest migration; a test checks that it is Alembic's head. Knowing it without importing
 Alembic lets every command see at once whether a database needs migrating."""
 

@@ -7,6 +7,7 @@ snake case, foreign keys are `<thing>_id`, dates are ISO text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import (
     CheckConstraint,
@@ -32,8 +33,11 @@ __all__ = [
     "Document",
     "Party",
     "PointParty",
+    "PointTopic",
     "Signatory",
     "Source",
+    "Topic",
+    "described_by_models",
 ]
 
 # Named constraints: SQLite does not name them itself, and Alembic's batch mode, which
@@ -63,6 +67,16 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 """parsed: an article was found; incomplete: stored, but headline or dateline are missing;
 failed: extraction raised, the raw text is kept for a later `reparse`; no text: the input
 carried nothing to extract (a photo or video record of an archive)."""
+
+
+_SEARCH_INDEX = re.compile(r".+_fts(?:_(?:data|idx|content|docsize|config))?")
+"""Full-text index tables (articles_fts and its shadow tables), made by migrations in raw SQL."""
+
+
+def described_by_models(name: str | None, type_: str, _parents: object = None) -> bool:
+    """Whether Alembic should compare this schema object with the models: everything but the
+    full-text index tables, which SQLAlchemy cannot describe."""
+    return not (type_ == "table" and name is not None and _SEARCH_INDEX.fullmatch(name))
 
 
 class Base(DeclarativeBase):
@@ -251,6 +265,7 @@ class DeclarationPoint(Entity):
     parties: Mapped[list[Party]] = relationship(
         secondary="point_parties", back_populates="points", order_by="Party.id"
     )
+    topics: Mapped[list[Topic]] = relationship(secondary="point_topics", order_by="Topic.id")
 
 
 class PointParty(Base):
@@ -273,3 +288,23 @@ class DeclarationParty(Base):
         ForeignKey("declarations.id", ondelete="CASCADE"), primary_key=True
     )
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True, index=True)
+
+
+class Topic(Entity):
+    """A theme of the taxonomy that points are coded with."""
+
+    __tablename__ = "topics"
+
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class PointTopic(Base):
+    """Which topics a point speaks of."""
+
+    __tablename__ = "point_topics"
+
+    point_id: Mapped[int] = mapped_column(
+        ForeignKey("declaration_points.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, index=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 __all__ = ["FORMATS", "write_json", "write_rows"]
@@ -43,22 +43,38 @@ def write_json(value: Any, out: TextIO) -> None:
     out.write("\n")
 
 
+def stream_rows(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, out: TextIO
+) -> int:
+    """Write rows one at a time as json (one array), jsonl or csv; returns how many."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(value) for value in row])
+            count += 1
+        return count
+    if fmt not in ("json", "jsonl"):
+        raise ValueError(f"unknown format {fmt!r}")
+    if fmt == "json":
+        out.write("[")
+    for row in rows:
+        record = json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str)
+        if fmt == "json":
+            out.write(("," if count else "") + "\n  " + record)
+        else:
+            out.write(record + "\n")
+        count += 1
+    if fmt == "json":
+        out.write("\n]\n" if count else "]\n")
+    return count
+
+
 def write_rows(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, out: TextIO
 ) -> None:
     if fmt == "table":
         _table(columns, rows, out)
-    elif fmt == "json":
-        write_json([dict(zip(columns, row, strict=True)) for row in rows], out)
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(
-                json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str)
-            )
-            out.write("\n")
-    elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_cell(value) for value in row] for row in rows)
     else:
-        raise ValueError(f"unknown format {fmt!r}")
+        stream_rows(columns, rows, fmt, out)

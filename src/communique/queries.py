@@ -7,10 +7,11 @@ that these commands start fast and a filter value can never change the statement
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from communique.errors import CommuniqueError
+from communique.filters import Filters, article_conditions, point_conditions
 
 __all__ = [
     "Listing",
@@ -34,16 +35,15 @@ class Listing:
 
 
 def partial_date(year: int | None, month: int | None, day: int | None) -> str | None:
-    """An ISO-style date with what is unknown shown as ?: "2000-07-21", "????-07-21"."""
-    if year is None and month is None and day is None:
-        return None
-    parts = [
-        f"{year:04d}" if year is not None else "????",
-        f"{month:02d}" if month is not None else "??",
-    ]
-    if day is not None:
-        parts.append(f"{day:02d}")
-    return "-".join(parts)
+    """A date in ISO 8601's reduced forms, never with a made-up part: "2000-07-21",
+    "2000-07", "2000", "----07-21" (month and day of an unknown year)."""
+    if year is not None:
+        if month is None:
+            return f"{year:04d}"
+        return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+    if month is not None:
+        return f"----{month:02d}" + (f"-{day:02d}" if day is not None else "")
+    return None
 
 
 def _listing(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> Listing:
@@ -56,71 +56,69 @@ def _rows(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> l
     return _listing(connection, sql, params).rows
 
 
-_ARTICLES = """
-SELECT a.id, a.published_year, a.published_month, a.published_day,
-       s.slug AS source, a.dateline_place AS dateline, a.headline,
-       (SELECT count(*) FROM documents d WHERE d.article_id = a.id) AS documents,
-       (SELECT count(*) FROM declarations dc JOIN declaration_points p
-          ON p.declaration_id = dc.id WHERE dc.article_id = a.id) AS points
-FROM articles a LEFT JOIN sources s ON s.id = a.source_id
-WHERE (:source IS NULL OR s.slug = lower(:source))
-  AND (:since IS NULL OR a.published_on >= :since)
-  AND (:until IS NULL OR a.published_on <= :until)
-ORDER BY a.published_on IS NULL, a.published_on, a.id
+_ARTICLES = f"""
+SELECT ao.id, ao.published, ao.source, ao.dateline_place AS dateline, ao.headline,
+       ao.captures AS documents, ao.points
+FROM article_overview ao JOIN articles a ON a.id = ao.id
+WHERE 1 {article_conditions()}
+ORDER BY a.published_year IS NULL, a.published_year, a.published_month, a.published_day, a.id
 """
 
 
-def articles(
-    connection: sqlite3.Connection,
-    *,
-    source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> Listing:
-    """Articles, oldest first; a date filter leaves out articles whose full date is unknown."""
-    if source is not None:
-        source = source_slug(connection, source)
-    rows = _rows(connection, _ARTICLES, {"source": source, "since": since, "until": until})
-    for row in rows:
-        published = partial_date(
-            row.pop("published_year"), row.pop("published_month"), row.pop("published_day")
-        )
-        row["published"] = published
-    order = ["id", "published", "source", "dateline", "headline", "documents", "points"]
-    return Listing(order, [{key: row[key] for key in order} for row in rows])
+def articles(connection: sqlite3.Connection, filters: Filters) -> Listing:
+    """Articles, oldest first; those whose date is unknown last."""
+    return _listing(connection, _ARTICLES, filters.params())
 
 
-_POINTS = """
-SELECT p.id, dc.article_id, p.declaration_id, p.ordinal, p.subject,
-       (SELECT group_concat(short_name, ', ') FROM (
-           SELECT pa.short_name FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id
-           WHERE pp.point_id = p.id ORDER BY pa.id)) AS parties,
-       p.text
-FROM declaration_points p JOIN declarations dc ON dc.id = p.declaration_id
+_POINTS = f"""
+SELECT po.id, po.article_id, po.declaration_id, po.ordinal, po.subject, po.parties, po.topics,
+       po.text
+FROM point_overview po
+JOIN declaration_points p ON p.id = po.id
+JOIN declarations dc ON dc.id = p.declaration_id
+JOIN articles a ON a.id = dc.article_id
 WHERE (:article IS NULL OR dc.article_id = :article)
   AND (:declaration IS NULL OR p.declaration_id = :declaration)
-  AND (:party IS NULL OR EXISTS (
-        SELECT 1 FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id
-        WHERE pp.point_id = p.id
-          AND (pa.slug = :party OR lower(pa.name) = lower(:party)
-               OR lower(pa.short_name) = lower(:party))))
+  {point_conditions()}
 ORDER BY dc.article_id, p.declaration_id, p.ordinal
 """
 
 
 def points(
     connection: sqlite3.Connection,
+    filters: Filters,
     *,
-    party: str | None = None,
     article: int | None = None,
     declaration: int | None = None,
 ) -> Listing:
-    """Declaration points; `party` may be a slug, a name, a short name or a known alias."""
-    if party is not None:
-        party = party_slug(connection, party)
-    return _listing(
-        connection, _POINTS, {"party": party, "article": article, "declaration": declaration}
+    """Declaration points with their parties and topics."""
+    params = {**filters.params(), "article": article, "declaration": declaration}
+    return _listing(connection, _POINTS, params)
+
+
+def resolve(connection: sqlite3.Connection, filters: Filters) -> Filters:
+    """The filters with every name turned into the slug stored for it; unknown names are an
+    error, not an empty answer."""
+    return replace(
+        filters,
+        source=source_slug(connection, filters.source) if filters.source else None,
+        party=party_slug(connection, filters.party) if filters.party else None,
+        topic=topic_slug(connection, filters.topic) if filters.topic else None,
     )
+
+
+def topic_slug(connection: sqlite3.Connection, name: str) -> str:
+    row = connection.execute(
+        "SELECT slug FROM topics WHERE slug = lower(:name) OR lower(name) = lower(:name)",
+        {"name": name.strip()},
+    ).fetchone()
+    if row is not None:
+        return str(row[0])
+    from communique.extract.taxonomy import default_taxonomy
+
+    if name.strip().lower() in default_taxonomy().topics:
+        return name.strip().lower()
+    raise CommuniqueError(f"no topic is called {name!r}; `communique report` lists them")
 
 
 def party_slug(connection: sqlite3.Connection, name: str) -> str:
@@ -209,8 +207,12 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
             {"id": declaration["id"]},
         )
         declaration["points"] = [
-            {**point, "parties": point["parties"].split(", ") if point["parties"] else []}
-            for point in points(connection, declaration=declaration["id"]).rows
+            {
+                **point,
+                "parties": point["parties"].split(", ") if point["parties"] else [],
+                "topics": point["topics"].split(", ") if point["topics"] else [],
+            }
+            for point in points(connection, Filters(), declaration=declaration["id"]).rows
         ]
         for point in declaration["points"]:
             del point["article_id"], point["declaration_id"]
@@ -280,6 +282,11 @@ def report(connection: sqlite3.Connection) -> Row:
             "SELECT kind, count(*) FROM declarations GROUP BY kind ORDER BY count(*) DESC, kind",
         ),
         "points": connection.execute("SELECT count(*) FROM declaration_points").fetchone()[0],
+        "points_by_topic": _pairs(
+            connection,
+            "SELECT t.slug, count(*) FROM point_topics pt JOIN topics t ON t.id = pt.topic_id"
+            " GROUP BY t.id ORDER BY count(*) DESC, t.slug",
+        ),
         "points_by_party": _pairs(
             connection,
             "SELECT pa.short_name, count(*) FROM point_parties pp JOIN parties pa"

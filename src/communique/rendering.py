@@ -84,6 +84,8 @@ def render_report(report: dict[str, Any]) -> str:
         f"{'published documents':<28}{report['published_documents']}",
         *(f"  {kind:<26}{count}" for kind, count in report["published_documents_by_kind"].items()),
         f"{'points':<28}{report['points']}",
+        "  by topic:",
+        *(f"  {topic:<26}{count}" for topic, count in report["points_by_topic"].items()),
         "  by party:",
         *(f"  {party:<26}{count}" for party, count in report["points_by_party"].items()),
     ]

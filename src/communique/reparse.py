@@ -75,7 +75,9 @@ _STORED_POINTS = text(
     """
     SELECT dp.ordinal, dp.text, dp.subject, dp.label,
            (SELECT group_concat(slug, ' ') FROM (SELECT p.slug FROM point_parties pp
-              JOIN parties p ON p.id = pp.party_id WHERE pp.point_id = dp.id ORDER BY p.slug))
+              JOIN parties p ON p.id = pp.party_id WHERE pp.point_id = dp.id ORDER BY p.slug)),
+           (SELECT group_concat(slug, ' ') FROM (SELECT t.slug FROM point_topics pt
+              JOIN topics t ON t.id = pt.topic_id WHERE pt.point_id = dp.id ORDER BY t.slug))
     FROM declaration_points dp WHERE dp.declaration_id = :declaration ORDER BY dp.ordinal
     """
 )
@@ -113,7 +115,8 @@ def _extracted(article: ArticleRecord) -> tuple[Snapshot, list[Snapshot]]:
     points: list[Snapshot] = []
     for declaration in article.declarations:
         declared = [
-            (p.ordinal, p.text, p.subject, p.label, _slugs(p.parties)) for p in declaration.points
+            (p.ordinal, p.text, p.subject, p.label, _slugs(p.parties), _slugs(p.topics))
+            for p in declaration.points
         ]
         points.extend(declared)
         signers = tuple(

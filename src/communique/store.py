@@ -29,6 +29,7 @@ from communique.extract.records import (
     Extraction,
     PartyRef,
     SourceRef,
+    TopicRef,
 )
 from communique.models import (
     Article,
@@ -38,8 +39,10 @@ from communique.models import (
     Document,
     Party,
     PointParty,
+    PointTopic,
     Signatory,
     Source,
+    Topic,
 )
 
 __all__ = ["LoadResult", "Outcome", "Store", "Writer", "document_status", "failure_reason"]
@@ -53,6 +56,8 @@ declaration_parties = cast(Table, DeclarationParty.__table__)
 signatories = cast(Table, Signatory.__table__)
 points = cast(Table, DeclarationPoint.__table__)
 point_parties = cast(Table, PointParty.__table__)
+topics = cast(Table, Topic.__table__)
+point_topics = cast(Table, PointTopic.__table__)
 
 Extractor = Callable[[str, CaptureHints], Extraction]
 
@@ -146,6 +151,9 @@ class Writer:
             parties, party.slug, {"name": party.name, "short_name": party.short_name}
         )
 
+    def topic_id(self, topic: TopicRef) -> int:
+        return self._upsert(topics, topic.slug, {"name": topic.name})
+
     def document_values(self, extraction: Extraction) -> dict[str, Any]:
         status, error = document_status(extraction)
         return {
@@ -235,6 +243,10 @@ class Writer:
                 self.connection.execute(
                     insert(point_parties),
                     {"point_id": point_id, "party_id": self.party_id(party)},
+                )
+            for topic in point.topics:
+                self.connection.execute(
+                    insert(point_topics), {"point_id": point_id, "topic_id": self.topic_id(topic)}
                 )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from communique.cli.main import AppContext
-from communique.cli.options import format_option, iso_date
+from communique.cli.options import filter_options, filters_from, format_option
 
 if TYPE_CHECKING:
     from communique.queries import Listing
@@ -22,47 +22,44 @@ def _emit(listing: Listing, fmt: str) -> None:
 
 
 @click.command()
-@click.option("--source", metavar="SLUG", help="Only articles from this source (e.g. kcna).")
-@click.option("--since", type=iso_date, help="Only articles published on or after DATE.")
-@click.option("--until", type=iso_date, help="Only articles published on or before DATE.")
+@filter_options
 @format_option
 @click.pass_obj
-def articles(
-    app: AppContext, source: str | None, since: str | None, until: str | None, fmt: str
-) -> None:
+def articles(app: AppContext, /, fmt: str, **options: Any) -> None:
     """List articles, oldest first, with how many captures and points each has.
 
     \b
     Example:
-        communique articles --source kcna --since 2000-01-01
+        communique articles --source kcna --since 2024-05
     """
     from communique import queries
 
+    filters = filters_from(options)
     with app.reader() as connection:
-        _emit(queries.articles(connection, source=source, since=since, until=until), fmt)
+        _emit(queries.articles(connection, queries.resolve(connection, filters)), fmt)
 
 
 @click.command()
-@click.option("--party", metavar="SLUG|NAME", help="Only positions this party takes.")
 @click.option("--article", type=int, metavar="ID", help="Only points of this article.")
 @click.option("--declaration", type=int, metavar="ID", help="Only points of this declaration.")
+@filter_options
 @format_option
 @click.pass_obj
 def points(
-    app: AppContext, party: str | None, article: int | None, declaration: int | None, fmt: str
+    app: AppContext, /, article: int | None, declaration: int | None, fmt: str, **options: Any
 ) -> None:
-    """List declaration points with the parties that take each position.
+    """List declaration points with the parties that hold each position and their topics.
 
     \b
     Example:
-        communique points --party russia
+        communique points --party russia --topic missiles
     """
     from communique import queries
 
+    filters = filters_from(options)
     with app.reader() as connection:
-        _emit(
-            queries.points(connection, party=party, article=article, declaration=declaration), fmt
-        )
+        resolved = queries.resolve(connection, filters)
+        _emit(queries.points(connection, resolved, article=article, declaration=declaration), fmt)
 
 
 @click.command()

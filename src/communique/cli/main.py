@@ -111,7 +111,7 @@ def main(ctx: click.Context, database: Path, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from communique.cli import db, listings, maintenance, query, seed
+    from communique.cli import db, finding, listings, maintenance, query, seed
 
     for command in (
         seed.seed,
@@ -121,6 +121,8 @@ def _register() -> None:
         listings.sources,
         listings.parties,
         query.query,
+        finding.search,
+        finding.export,
         maintenance.reparse,
         maintenance.report,
         db.db,

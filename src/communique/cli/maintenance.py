@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from communique.cli.main import AppContext, ExitStatus
-from communique.cli.options import gazetteer_option
+from communique.cli.options import vocabulary_options
 
 
 @click.command()
-@gazetteer_option
+@vocabulary_options
 @click.pass_obj
-def reparse(app: AppContext, gazetteer: Path | None) -> None:
+def reparse(app: AppContext, gazetteer: Path | None, taxonomy: Path | None) -> None:
     """Run extraction again over every stored document and update what it derived.
 
     Use it after upgrading communique: each document is redone in its own transaction, only

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from communique.output import FORMATS
 
-__all__ = ["extractor_for", "format_option", "gazetteer_option", "iso_date"]
+if TYPE_CHECKING:
+    from communique.filters import Filters
+
+__all__ = [
+    "extractor_for",
+    "filter_options",
+    "filters_from",
+    "format_option",
+    "gazetteer_option",
+    "vocabulary_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,24 +47,88 @@ def gazetteer_option(function: F) -> F:
     )(function)
 
 
-def extractor_for(gazetteer: Path | None) -> Callable[..., Any]:
-    """Extraction with the packaged gazetteer, extended by the user's file when given."""
+def extractor_for(gazetteer: Path | None, taxonomy: Path | None) -> Callable[..., Any]:
+    """Extraction with the packaged vocabularies, extended by the user's files when given."""
     from communique.extract import extract
     from communique.extract.gazetteer import load_gazetteer
+    from communique.extract.taxonomy import load_taxonomy
 
-    if gazetteer is None:
-        return extract
-    return partial(extract, gazetteer=load_gazetteer(gazetteer))
+    return partial(
+        extract,
+        gazetteer=load_gazetteer(gazetteer) if gazetteer else None,
+        taxonomy=load_taxonomy(taxonomy) if taxonomy else None,
+    )
 
 
-class IsoDate(click.ParamType):  # type: ignore[type-arg]
+class PartialDate(click.ParamType):  # type: ignore[type-arg]
+    """YYYY, YYYY-MM or YYYY-MM-DD."""
+
     name = "DATE"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from communique.errors import CommuniqueError
+        from communique.filters import parse_date_bound
+
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            self.fail(f"{value!r} is not a date like 2000-07-21", param, ctx)
+            return parse_date_bound(str(value))
+        except CommuniqueError as error:
+            self.fail(str(error), param, ctx)
 
 
-iso_date = IsoDate()
+_FILTERS = (
+    click.option(
+        "--since",
+        type=PartialDate(),
+        help="Published on or after DATE (2000, 2000-07 or 2000-07-21).",
+    ),
+    click.option(
+        "--until",
+        type=PartialDate(),
+        help="Published on or before DATE (2000, 2000-07 or 2000-07-21).",
+    ),
+    click.option(
+        "--include-undated",
+        is_flag=True,
+        help="With --since/--until, keep articles whose year is unknown.",
+    ),
+    click.option("--source", metavar="SLUG", help="Articles of this source (kcna, nis...)."),
+    click.option(
+        "--party", metavar="SLUG|NAME", help="Positions held, or documents issued, by this party."
+    ),
+    click.option(
+        "--kind", metavar="KIND", help='Published documents of this kind ("joint declaration").'
+    ),
+    click.option("--section", metavar="TEXT", help="Captured from this section or archive topic."),
+    click.option(
+        "--topic",
+        metavar="SLUG|NAME",
+        help="Points coded with this topic (see `communique report`).",
+    ),
+)
+
+
+def filter_options(function: F) -> F:
+    """The filters listings, search and export share, spelled the same everywhere."""
+    for option in reversed(_FILTERS):
+        function = option(function)
+    return function
+
+
+def filters_from(options: dict[str, Any]) -> Filters:
+    """Filters from the options a command was given (they are popped from `options`)."""
+    from communique.filters import Filters
+
+    names = ("since", "until", "include_undated", "source", "party", "kind", "section", "topic")
+    return Filters(**{name: options.pop(name) for name in names})
+
+
+def vocabulary_options(function: F) -> F:
+    """--gazetteer and --taxonomy: the user's extensions of the packaged vocabularies."""
+    function = click.option(
+        "--taxonomy",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        envvar="COMMUNIQUE_TAXONOMY",
+        help="A TOML file of topics that extends the packaged taxonomy"
+        " (environment: COMMUNIQUE_TAXONOMY).",
+    )(function)
+    return gazetteer_option(function)

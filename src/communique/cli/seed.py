@@ -7,14 +7,16 @@ from pathlib import Path
 import click
 
 from communique.cli.main import AppContext, ExitStatus
-from communique.cli.options import extractor_for, gazetteer_option
+from communique.cli.options import extractor_for, vocabulary_options
 
 
 @click.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@gazetteer_option
+@vocabulary_options
 @click.pass_obj
-def seed(app: AppContext, paths: tuple[str, ...], gazetteer: Path | None) -> None:
+def seed(
+    app: AppContext, paths: tuple[str, ...], gazetteer: Path | None, taxonomy: Path | None
+) -> None:
     """Load captures: text files, JSON archives (*.json arrays, *.jsonl lines), directories
     (every *.txt, *.json and *.jsonl below them) or - for a text on stdin.
 
@@ -42,7 +44,7 @@ def seed(app: AppContext, paths: tuple[str, ...], gazetteer: Path | None) -> Non
 
     app.prepare(create=True)
     inputs = captures(list(paths)) if paths else packaged_captures()
-    summary = load(app.database, inputs, report, extractor_for(gazetteer))
+    summary = load(app.database, inputs, report, extractor_for(gazetteer, taxonomy))
     click.echo(summary.line())
     if not summary.ok:
         raise SystemExit(ExitStatus.FAILURE)

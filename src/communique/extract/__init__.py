@@ -20,7 +20,9 @@ from communique.extract.records import (
     PointRecord,
     SignatoryRecord,
     SourceRef,
+    TopicRef,
 )
+from communique.extract.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
     "RECORD_FORMAT",
@@ -33,16 +35,20 @@ __all__ = [
     "PointRecord",
     "SignatoryRecord",
     "SourceRef",
+    "TopicRef",
     "extract",
 ]
 
 
 def extract(
-    text: str, hints: CaptureHints | None = None, gazetteer: Gazetteer | None = None
+    text: str,
+    hints: CaptureHints | None = None,
+    gazetteer: Gazetteer | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> Extraction:
     """Find the carrier, article, source, date and published documents in a capture."""
     hints = hints or CaptureHints()
-    gazetteer = gazetteer or default_gazetteer()
+    vocabularies = (gazetteer or default_gazetteer(), taxonomy or default_taxonomy())
     if hints.format == RECORD_FORMAT:
-        return extract_record(text, hints, gazetteer)
-    return extract_page(text, hints, gazetteer)
+        return extract_record(text, hints, vocabularies)
+    return extract_page(text, hints, vocabularies)

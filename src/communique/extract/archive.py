@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from communique.extract.article import DateFacts, build_article, cut_body
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import CaptureHints, Extraction
+from communique.extract.taxonomy import Taxonomy
 from communique.extract.text import clean_headline, paragraphs
 from communique.extract.vocabulary import ARCHIVE_HOSTS
 
@@ -54,7 +55,9 @@ def record_date(record: dict[str, Any]) -> tuple[int, int, int] | None:
     return day.year, day.month, day.day
 
 
-def extract_record(text: str, hints: CaptureHints, gazetteer: Gazetteer) -> Extraction:
+def extract_record(
+    text: str, hints: CaptureHints, vocabularies: tuple[Gazetteer, Taxonomy]
+) -> Extraction:
     try:
         record = validate_record(json.loads(text))
     except json.JSONDecodeError as error:
@@ -66,7 +69,9 @@ def extract_record(text: str, hints: CaptureHints, gazetteer: Gazetteer) -> Extr
     story = record.get("story_text") or ""
     if not story.strip():
         return Extraction(carrier, section, None, no_text=True)
-    facts = DateFacts(record_date(record), "record", hints.published_year)
-    article = build_article(headline, cut_body(paragraphs(story)), facts, agency, gazetteer)
+    # A record exported by communique may carry a year it knew without a full date.
+    year = record.get("published_year") if isinstance(record.get("published_year"), int) else None
+    facts = DateFacts(record_date(record), "record", hints.published_year or year)
+    article = build_article(headline, cut_body(paragraphs(story)), facts, agency, vocabularies)
     warnings = () if headline else ("no headline found",)
     return Extraction(carrier, section, article, warnings)

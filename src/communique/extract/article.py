@@ -10,6 +10,7 @@ from communique.extract.dateline import Dateline, find_dateline
 from communique.extract.declaration import find_declaration
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import ArticleRecord, PartyRef, SourceRef
+from communique.extract.taxonomy import Taxonomy
 from communique.extract.text import clean_paragraph, fingerprint
 from communique.extract.vocabulary import HEADLINE_SOURCES
 
@@ -84,7 +85,7 @@ def build_article(
     parts: list[str],
     facts: DateFacts,
     fallback_source: SourceRef | None,
-    gazetteer: Gazetteer,
+    vocabularies: tuple[Gazetteer, Taxonomy],
 ) -> ArticleRecord | None:
     """The article whose body is `parts` (from the dateline paragraph on, if any)."""
     cleaned = [text for text in (clean_paragraph(part) for part in parts) if text]
@@ -93,9 +94,10 @@ def build_article(
     dateline = find_dateline(cleaned[0])
     year, month, day, date_from = _date(dateline, facts)
     source = _source(headline, dateline, fallback_source)
+    gazetteer = vocabularies[0]
     home: PartyRef | None = gazetteer.named(source.country) if source and source.country else None
     opening = [dateline.text, *cleaned[1:]] if dateline else cleaned
-    declaration = find_declaration(opening, (year, month), gazetteer, home)
+    declaration = find_declaration(opening, (year, month), vocabularies, home)
     body = "\n\n".join(cleaned)
     return ArticleRecord(
         source=source,

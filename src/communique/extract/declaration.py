@@ -15,6 +15,7 @@ from communique.extract.dateline import MONTH_PATTERN
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.positions import find_clause, holders
 from communique.extract.records import DeclarationRecord, PartyRef, PointRecord, SignatoryRecord
+from communique.extract.taxonomy import Taxonomy
 from communique.extract.vocabulary import DOCUMENT_KINDS, MONTHS, OFFICE_TITLES
 
 __all__ = ["find_declaration"]
@@ -245,9 +246,10 @@ def _issuer_party(
 def _points(
     texts: list[str],
     parties: tuple[PartyRef, ...],
-    gazetteer: Gazetteer,
+    vocabularies: tuple[Gazetteer, Taxonomy],
     home: PartyRef | None,
 ) -> tuple[PointRecord, ...]:
+    gazetteer, taxonomy = vocabularies
     points: list[PointRecord] = []
     for text in texts:
         if not text:
@@ -261,6 +263,7 @@ def _points(
                 subject=clause.subject if clause else None,
                 parties=holders(clause, parties, gazetteer, home),
                 label=(label.group("number") or label.group("enclosed")) if label else None,
+                topics=taxonomy.tag(text),
             )
         )
     return tuple(points)
@@ -269,7 +272,7 @@ def _points(
 def find_declaration(
     paragraphs: list[str],
     published: tuple[int | None, int | None],
-    gazetteer: Gazetteer,
+    vocabularies: tuple[Gazetteer, Taxonomy],
     home: PartyRef | None,
 ) -> DeclarationRecord | None:
     """The document reprinted in an article's paragraphs (dateline removed), if any.
@@ -277,6 +280,7 @@ def find_declaration(
     `published` is the article's (year, month), from which a signing date without a year is
     completed; `home` is the party of the agency that wrote the article.
     """
+    gazetteer = vocabularies[0]
     intro = _find_intro(paragraphs)
     if intro is None:
         return None
@@ -309,5 +313,5 @@ def find_declaration(
         issuer_party=issuer_party,
         parties=parties,
         signatories=signatories,
-        points=_points(texts, parties, gazetteer, home),
+        points=_points(texts, parties, vocabularies, home),
     )

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from communique.errors import CommuniqueError
+from communique.extract.datafiles import packaged_table, read_table, strings
 from communique.extract.records import PartyRef
 
 __all__ = ["GAZETTEER_ENV", "Gazetteer", "default_gazetteer", "load_gazetteer"]
@@ -62,7 +61,7 @@ class Gazetteer:
 
     def merge(self, tables: dict[str, Any], origin: str) -> None:
         """Add the parties and aliases of one gazetteer file."""
-        self.home_phrases.extend(_strings(tables, "home_phrases", origin))
+        self.home_phrases.extend(strings(tables, "home_phrases", origin))
         parties = tables.get("parties", {})
         if not isinstance(parties, dict):
             raise CommuniqueError(f"{origin}: [parties] must be tables keyed by slug")
@@ -75,9 +74,9 @@ class Gazetteer:
             if not isinstance(name, str) or not isinstance(short_name, str):
                 raise CommuniqueError(f"{origin}: parties.{slug} needs a name and a short_name")
             self.parties[slug] = PartyRef(slug, name, short_name)
-            for alias in [name, short_name, *_strings(entry, "aliases", origin)]:
+            for alias in [name, short_name, *strings(entry, "aliases", origin)]:
                 self.aliases[alias] = slug
-            for adjective in _strings(entry, "adjectives", origin):
+            for adjective in strings(entry, "adjectives", origin):
                 self.adjectives[adjective] = slug
         self._compile()
 
@@ -116,27 +115,12 @@ class Gazetteer:
         return None
 
 
-def _strings(table: dict[str, Any], key: str, origin: str) -> list[str]:
-    values = table.get(key, [])
-    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
-        raise CommuniqueError(f"{origin}: {key} must be a list of strings")
-    return values
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise CommuniqueError(f"{path}: unreadable gazetteer: {error}") from None
-
-
 def load_gazetteer(extra: Path | None = None) -> Gazetteer:
     """The packaged gazetteer, extended by `extra` when given."""
     gazetteer = Gazetteer()
-    packaged = files("communique") / "data" / "gazetteer.toml"
-    gazetteer.merge(tomllib.loads(packaged.read_text(encoding="utf-8")), "gazetteer.toml")
+    gazetteer.merge(packaged_table("gazetteer.toml"), "gazetteer.toml")
     if extra is not None:
-        gazetteer.merge(_read(extra), str(extra))
+        gazetteer.merge(read_table(extra, "gazetteer"), str(extra))
     return gazetteer
 
 

@@ -11,6 +11,7 @@ from communique.extract.dateline import find_dateline
 from communique.extract.furniture import strip_furniture
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import CaptureHints, Extraction
+from communique.extract.taxonomy import Taxonomy
 from communique.extract.text import clean_headline, normalise_newlines, paragraphs
 
 __all__ = ["extract_page"]
@@ -40,13 +41,15 @@ def _section_and_headline(preamble: list[str], has_section: bool) -> tuple[str |
     return section, clean_headline(headline)
 
 
-def extract_page(text: str, hints: CaptureHints, gazetteer: Gazetteer) -> Extraction:
+def extract_page(
+    text: str, hints: CaptureHints, vocabularies: tuple[Gazetteer, Taxonomy]
+) -> Extraction:
     stripped = strip_furniture(normalise_newlines(text))
     parts = paragraphs(stripped.text)
     start = _body_start(parts, stripped.has_section)
     section, headline = _section_and_headline(parts[:start], stripped.has_section)
     facts = DateFacts(stripped.date, "header" if stripped.date else None, hints.published_year)
-    article = build_article(headline, cut_body(parts[start:]), facts, stripped.source, gazetteer)
+    article = build_article(headline, cut_body(parts[start:]), facts, stripped.source, vocabularies)
     warnings = []
     if headline is None:
         warnings.append("no headline found")

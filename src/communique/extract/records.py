@@ -19,6 +19,7 @@ __all__ = [
     "PointRecord",
     "SignatoryRecord",
     "SourceRef",
+    "TopicRef",
 ]
 
 
@@ -44,6 +45,14 @@ class PartyRef:
 TEXT_FORMAT = "text"
 RECORD_FORMAT = "kcna-json"
 """One record of a JSON archive shaped like kcna.kp scrapes (topic, headline, link, date...)."""
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    """A theme declarations speak of, from the taxonomy."""
+
+    slug: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class PointRecord:
     parties: tuple[PartyRef, ...]
     label: str | None = None
     """The point's own number when the document numbers its points ("1", "(a)")."""
+    topics: tuple[TopicRef, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,112 @@
+"""`communique search` and `communique export`: finding things, and taking them elsewhere."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from communique.cli.main import AppContext
+from communique.cli.options import filter_options, filters_from, format_option
+
+_BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
+
+
+@click.command()
+@click.argument("query")
+@click.option(
+    "--in",
+    "where",
+    type=click.Choice(["all", "articles", "points"]),
+    default="all",
+    show_default=True,
+    help="Search article headlines and bodies, declaration points, or both.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@filter_options
+@format_option
+@click.pass_obj
+def search(
+    app: AppContext, /, query: str, where: str, limit: int, fmt: str, **options: Any
+) -> None:
+    """Search articles and points, best match first (bm25; headline hits weigh most).
+
+    QUERY uses SQLite full-text syntax: words (stemmed, so "missiles" finds "missile"),
+    "phrases in double quotes", prefixes (reunif*), AND, OR and NOT. Matched words are
+    bold on a terminal and [bracketed] elsewhere.
+
+    \\b
+    Example:
+        communique search '"peaceful in its nature" OR reunif*' --party russia
+    """
+    from communique import queries
+    from communique.output import write_rows
+    from communique.search import MATCH_END, MATCH_START
+    from communique.search import search as run
+
+    filters = filters_from(options)
+    with app.reader() as connection:
+        found = run(
+            connection, query, queries.resolve(connection, filters), where=where, limit=limit
+        )
+    bold = fmt == "table" and sys.stdout.isatty()
+    start, end = (_BOLD, _PLAIN) if bold else ("[", "]")
+    rows = [
+        [
+            str(hit[column]).replace(MATCH_START, start).replace(MATCH_END, end)
+            if column == "snippet"
+            else hit[column]
+            for column in found.columns
+        ]
+        for hit in found.rows
+    ]
+    write_rows(found.columns, rows, fmt, sys.stdout)
+
+
+@click.command()
+@click.option(
+    "--what",
+    type=click.Choice(["articles", "documents", "points"]),
+    default="articles",
+    show_default=True,
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "json"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to FILE instead of standard output.",
+)
+@filter_options
+@click.pass_obj
+def export(app: AppContext, /, what: str, fmt: str, output: Path | None, **options: Any) -> None:
+    """Export articles, documents or points, row by row, for other programs.
+
+    Exported articles (JSON Lines) load back with `communique seed`: each line is a record
+    with headline, story_text, date_str, topic and link.
+
+    \\b
+    Example:
+        communique export --what points --topic sanctions --format csv -o sanctions.csv
+    """
+    from communique import queries
+    from communique.export import export as run
+
+    filters = filters_from(options)
+    with app.reader() as connection:
+        resolved = queries.resolve(connection, filters)
+        if output is None:
+            count = run(connection, what, resolved, fmt, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                count = run(connection, what, resolved, fmt, out)
+    if output is not None:
+        app.report(f"exported {count} {what} to {output}")

@@ -1,0 +1,97 @@
+"""Full-text search over articles and declaration points, ranked by bm25.
+
+Queries use SQLite FTS5's syntax (phrases in double quotes, prefix*, AND/OR/NOT); the indexes
+stem English words, so "missiles" finds "missile". Snippets mark matched words with two
+control characters that the caller turns into bold or brackets.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from communique.errors import CommuniqueError
+from communique.filters import Filters, article_conditions, point_conditions
+from communique.queries import Listing, partial_date
+
+__all__ = ["MATCH_END", "MATCH_START", "SEARCH_IN", "search"]
+
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+SEARCH_IN = ("all", "articles", "points")
+HEADLINE_WEIGHT = 10.0
+"""How much more a headline match weighs than a body match."""
+_SNIPPET_TOKENS = 16
+
+_ARTICLE_HITS = f"""
+SELECT 'article' AS type, a.id, a.id AS article_id, a.published_year, a.published_month,
+       a.published_day, a.headline,
+       bm25(articles_fts, {HEADLINE_WEIGHT}, 1.0) AS rank,
+       snippet(articles_fts, -1, '{MATCH_START}', '{MATCH_END}', '\u2026', {_SNIPPET_TOKENS})
+         AS snippet
+FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+WHERE articles_fts MATCH :query {article_conditions()}
+ORDER BY rank LIMIT :limit
+"""
+
+_POINT_HITS = f"""
+SELECT 'point' AS type, p.id, dc.article_id, a.published_year, a.published_month,
+       a.published_day, a.headline,
+       bm25(declaration_points_fts) AS rank,
+       snippet(declaration_points_fts, 0, '{MATCH_START}', '{MATCH_END}', '\u2026',
+               {_SNIPPET_TOKENS}) AS snippet
+FROM declaration_points_fts
+JOIN declaration_points p ON p.id = declaration_points_fts.rowid
+JOIN declarations dc ON dc.id = p.declaration_id
+JOIN articles a ON a.id = dc.article_id
+WHERE declaration_points_fts MATCH :query {point_conditions()}
+ORDER BY rank LIMIT :limit
+"""
+
+COLUMNS = ["type", "id", "article_id", "published", "headline", "rank", "snippet"]
+
+
+def _hits(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    try:
+        rows = connection.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        raise CommuniqueError(
+            f"cannot search for {params['query']!r} ({error}): put phrases in double quotes"
+            ' ("peaceful in its nature"), write AND, OR and NOT in capitals between words,'
+            " or quote a word that holds punctuation"
+        ) from None
+    return [
+        {
+            "type": row["type"],
+            "id": row["id"],
+            "article_id": row["article_id"],
+            "published": partial_date(
+                row["published_year"], row["published_month"], row["published_day"]
+            ),
+            "headline": row["headline"],
+            "rank": round(row["rank"], 4),
+            "snippet": row["snippet"],
+        }
+        for row in rows
+    ]
+
+
+def search(
+    connection: sqlite3.Connection,
+    query: str,
+    filters: Filters,
+    *,
+    where: str = "all",
+    limit: int = 20,
+) -> Listing:
+    """The best `limit` hits, best first; in "all", articles and points compete on rank."""
+    if not query.strip():
+        raise CommuniqueError("give something to search for")
+    params = {**filters.params(), "query": query, "limit": limit}
+    hits: list[dict[str, Any]] = []
+    if where in ("all", "articles"):
+        hits += _hits(connection, _ARTICLE_HITS, params)
+    if where in ("all", "points"):
+        hits += _hits(connection, _POINT_HITS, params)
+    hits.sort(key=lambda hit: hit["rank"])
+    return Listing(COLUMNS, hits[:limit])
