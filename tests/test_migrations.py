@@ -38,9 +38,7 @@ def _tables(db: Path) -> list[str]:
     """The tables the models describe (not Alembic's, not the full-text index's)."""
     rows = sql(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     return [
-        name
-        for (name,) in rows
-        if name != "alembic_version" and described_by_models(name, "table")
+        name for (name,) in rows if name != "alembic_version" and described_by_models(name, "table")
     ]
 
 

@@ -61,7 +61,8 @@ SELECT ao.id, ao.published, ao.source, ao.dateline_place AS dateline, ao.headlin
        ao.captures AS documents, ao.points
 FROM article_overview ao JOIN articles a ON a.id = ao.id
 WHERE 1 {article_conditions()}
-ORDER BY a.published_year IS NULL, a.published_year, a.published_month, a.published_day, a.id
+ORDER BY a.published_year IS NULL, a.published_year, a.published_month IS NULL,
+         a.published_month, a.published_day, a.id
 """
 
 

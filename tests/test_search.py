@@ -1,0 +1,148 @@
+"""Full-text search: stemming, phrases, prefixes, operators, ranking, snippets, filters, and the
+triggers that keep the index in step with every writer."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import RunCli, sql
+
+MISSILE_ARTICLE = """\
+Missile test draws missile experts
+
+Pyongyang, May 2 (KCNA) -- Experts gathered to watch a new rocket engine test.
+
+It was a success.
+"""
+
+
+def _hits(cli: RunCli, *args: str) -> list[dict[str, object]]:
+    result = cli("search", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    hits: list[dict[str, object]] = json.loads(result.stdout)
+    return hits
+
+
+def test_stemming_finds_missile_from_missiles(cli: RunCli, seeded: Path) -> None:
+    hits = _hits(cli, "missiles")
+    assert [(hit["type"], hit["id"]) for hit in hits] == [("point", 4), ("article", 1)]
+    assert hits[0]["snippet"] == (
+        "In particular, the DPRK stated that its [missile] program does not pose any threat"
+        " to anybody\u2026"
+    )
+    assert isinstance(hits[0]["rank"], float)
+    assert hits[0]["published"] == "2000-07-21"
+
+
+def test_a_headline_hit_ranks_first(cli: RunCli, seeded: Path, tmp_path: Path) -> None:
+    page = tmp_path / "missile.txt"
+    page.write_text(MISSILE_ARTICLE, encoding="utf-8")
+    assert cli("seed", str(page)).exit_code == 0
+    hits = _hits(cli, "missile", "--in", "articles")
+    assert [hit["id"] for hit in hits] == [2, 1]
+    assert hits[0]["headline"] == "Missile test draws missile experts"
+    assert hits[0]["snippet"] == "[Missile] test draws [missile] experts"
+
+
+@pytest.mark.parametrize(
+    ("query", "points"),
+    [
+        ('"peaceful in its nature"', [4]),
+        ("reunif*", [1]),
+        ("terrorism AND criminal", [5]),
+        ("terrorism OR reunification", [1, 5]),
+        ("cooperation NOT security", [5, 6]),
+        ("DEFENCE", [7]),
+        ("nonexistentword", []),
+    ],
+)
+def test_query_syntax(cli: RunCli, seeded: Path, query: str, points: list[int]) -> None:
+    hits = _hits(cli, query, "--in", "points")
+    assert sorted(int(str(hit["id"])) for hit in hits) == points
+
+
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "AND", "missile AND", "NOT", "(missile", "col:missile"]
+)
+def test_a_malformed_query_is_one_clear_line(cli: RunCli, seeded: Path, query: str) -> None:
+    result = cli("search", query)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot search for {query!r}")
+    assert "put phrases in double quotes" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_filters_narrow_the_hits(cli: RunCli, seeded: Path) -> None:
+    # "cooperation" finds cooperate and cooperative too (stemming), best match first.
+    hits = _hits(cli, "cooperation", "--in", "points", "--party", "russia")
+    assert [hit["id"] for hit in hits] == [7, 6, 5]
+    assert _hits(cli, "missile", "--in", "points", "--party", "russia") == []
+    assert [h["id"] for h in _hits(cli, "missile", "--topic", "missiles", "--in", "points")] == [4]
+    assert _hits(cli, "missile", "--topic", "sanctions") == []
+    assert _hits(cli, "missile", "--kind", "press statement") == []
+    assert len(_hits(cli, "missile", "--kind", "joint declaration")) == 2
+    assert _hits(cli, "missile", "--since", "2001") == []
+    assert len(_hits(cli, "missile", "--until", "2000-07")) == 2
+    assert _hits(cli, "missile", "--section", "Military") == []
+    unknown = cli("search", "missile", "--source", "tass")
+    assert (unknown.exit_code, unknown.stderr) == (
+        1,
+        "Error: no source is called 'tass'; `communique sources` lists them\n",
+    )
+    assert len(_hits(cli, "missile", "--limit", "1")) == 1
+
+
+def test_plain_output_brackets_matches_and_json_stays_readable(
+    cli: RunCli, seeded: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "quotes.txt"
+    page.write_text(
+        "Talks on \u201cpeace\u201d\n\nPyongyang, May 2 (KCNA) -- Kim Jong Un\u2019s"
+        " \u201cpeace\u201d talks began.\n",
+        encoding="utf-8",
+    )
+    assert cli("seed", str(page)).exit_code == 0
+    table = cli("search", "talks", "--in", "articles").stdout
+    assert "[talks]" in table
+    raw = cli("search", "talks", "--format", "json").stdout
+    assert "\u201cpeace\u201d" in raw and "\\u201c" not in raw
+    jsonl = cli("search", "talks", "--format", "jsonl").stdout
+    assert json.loads(jsonl.splitlines()[0])["snippet"] == "[Talks] on \u201cpeace\u201d"
+
+
+def test_rows_written_by_plain_sql_are_indexed(seeded: Path, cli: RunCli) -> None:
+    with sqlite3.connect(seeded) as connection:
+        connection.execute(
+            "INSERT INTO declaration_points (declaration_id, ordinal, text) VALUES"
+            " (1, 8, 'Both sides will open a zebrafish hatchery.')"
+        )
+    assert [h["id"] for h in _hits(cli, "zebrafish")] == [8]
+    with sqlite3.connect(seeded) as connection:
+        connection.execute("UPDATE declaration_points SET text = 'A llama farm.' WHERE id = 8")
+    assert _hits(cli, "zebrafish") == []
+    assert [h["id"] for h in _hits(cli, "llama")] == [8]
+
+
+def test_deleting_an_article_removes_it_and_its_points_from_the_index(
+    seeded: Path, cli: RunCli
+) -> None:
+    with sqlite3.connect(seeded) as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("DELETE FROM articles WHERE id = 1")
+    assert _hits(cli, "missile") == []
+    for index in ("articles_fts", "declaration_points_fts"):
+        assert sql(seeded, f"SELECT count(*) FROM {index}") == [(0,)]
+        with sqlite3.connect(seeded) as connection:
+            connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+
+
+def test_reparse_keeps_the_index_in_step(seeded: Path, cli: RunCli) -> None:
+    with sqlite3.connect(seeded) as connection:
+        connection.execute("UPDATE declaration_points SET text = 'edited' WHERE id = 4")
+    assert _hits(cli, "missile", "--in", "points") == []
+    assert cli("reparse").exit_code == 0
+    assert [h["id"] for h in _hits(cli, "missile", "--in", "points")] != []
