@@ -74,7 +74,8 @@ def test_a_users_taxonomy_extends_the_packaged_one(
 ) -> None:
     extra = tmp_path / "topics.toml"
     extra.write_text(
-        '[topics.friendship]\nname = "Friendship"\nterms = ["friendly relations", "good neighbor*"]\n'
+        '[topics.friendship]\nname = "Friendship"\n'
+        'terms = ["friendly relations", "good neighbor*"]\n'
         '[topics.missiles]\nterms = ["program does not pose"]\n',
         encoding="utf-8",
     )

@@ -209,3 +209,82 @@ def test_an_impossible_signing_date_is_dropped_not_the_article() -> None:
         None,
     )
     assert declaration.signed_year is None
+
+
+def _only(lead: str, points: str = POINTS) -> DeclarationRecord:
+    found = extract(f"Headline\n\nPyongyang, June 2 (KCNA) -- {lead}{points}")
+    assert found.article is not None
+    (declaration,) = found.article.declarations
+    return declaration
+
+
+def _holders(declaration: DeclarationRecord) -> list[list[str]]:
+    return [[p.slug for p in point.parties] for point in declaration.points]
+
+
+def test_a_message_from_a_foreign_leader_speaks_for_his_country() -> None:
+    declaration = _only(
+        "Kim Jong Un received a message from Xi Jinping, general secretary of the Central"
+        " Committee of the Communist Party of China and president of the People's Republic of"
+        " China. The message said:"
+    )
+    assert (declaration.kind, declaration.issuer) == ("message", "Xi Jinping")
+    assert declaration.issuer_party is not None and declaration.issuer_party.slug == "china"
+    assert _holders(declaration) == [["dprk"], ["china"]]
+    greeting = _only(
+        "Kim Jong Un received a message of greeting from Vladimir Putin, president of the"
+        " Russian Federation. It says:"
+    )
+    assert greeting.issuer == "Vladimir Putin"
+    assert [p.slug for p in greeting.parties] == ["russia"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "parties"),
+    [
+        (
+            "A joint statement between the Democratic People's Republic of Korea and the Republic"
+            " of Belarus was published on Friday. It says:",
+            ["dprk", "belarus"],
+        ),
+        ("The DPRK and Laos issued a joint communique. It says:", ["dprk", "laos"]),
+        (
+            "The treaty between the DPRK and the Russian Federation was signed. It says:",
+            ["dprk", "russia"],
+        ),
+    ],
+)
+def test_joint_documents_take_the_parties_they_are_between(lead: str, parties: list[str]) -> None:
+    declaration = _only(lead, "\n\nThe two sides agreed to expand cooperation.\n")
+    assert [p.slug for p in declaration.parties] == parties
+    assert _holders(declaration) == [parties]
+    assert declaration.issuer is None
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Following are major news items and articles in leading newspapers of the DPRK on Friday:",
+        "Article 9 of the Constitution of Japan renounces war. A former Japanese official said:",
+        "A report on the harvest was displayed at the hall. He said:",
+    ],
+    ids=["press-review", "article-9", "he-said-after-a-report-object"],
+)
+def test_no_document_where_none_is_published(lead: str) -> None:
+    found = extract(f"Headline\n\nPyongyang, June 2 (KCNA) -- {lead}{POINTS}")
+    assert found.article is not None
+    assert found.article.declarations == ()
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "The DPRK Foreign Ministry issued a statement. The crimes made by the U.S. can never be"
+        " pardoned, the statement said, and went on:",
+        "Kim Jong Un made a speech at the ceremony. The participants gave him a warm welcome."
+        " He went on:",
+    ],
+)
+def test_an_issuer_is_whoever_issued_the_document(lead: str) -> None:
+    declaration = _only(lead)
+    assert declaration.issuer in ("DPRK Foreign Ministry", "Kim Jong Un")

@@ -149,6 +149,9 @@ def _lines(stream: TextIO) -> Iterator[ArchiveRecord | ArchiveProblem]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as error:
+            if index == 0:  # a pretty-printed object, not JSON Lines
+                yield ArchiveProblem(None, "not a JSON array or JSON Lines file", fatal=True)
+                return
             yield ArchiveProblem(index, f"not JSON: {error.msg}")
         else:
             yield _checked(index, text, value)

@@ -31,8 +31,9 @@ def _captures(captures: list[dict[str, Any]]) -> list[str]:
 
 
 def _declaration(declaration: dict[str, Any]) -> list[str]:
-    heading = declaration["title"] or declaration["kind"]
-    lines = ["", f"{declaration['kind'].capitalize()}: {heading}"]
+    kind = declaration["kind"].capitalize()
+    title = declaration["title"]
+    lines = ["", f"{kind}: {title}" if title else kind]
     if declaration["signed"] or declaration["signed_place"]:
         place = declaration["signed_place"] or "-"
         lines.append(_field("Signed", f"{place}, {declaration['signed'] or 'date unknown'}"))

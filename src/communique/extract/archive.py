@@ -72,6 +72,8 @@ def extract_record(
     # A record exported by communique may carry a year it knew without a full date.
     year = record.get("published_year") if isinstance(record.get("published_year"), int) else None
     facts = DateFacts(record_date(record), "record", hints.published_year or year)
-    article = build_article(headline, cut_body(paragraphs(story)), facts, agency, vocabularies)
+    article = build_article(
+        headline, cut_body(paragraphs(story, one_per_line=True)), facts, agency, vocabularies
+    )
     warnings = () if headline else ("no headline found",)
     return Extraction(carrier, section, article, warnings)

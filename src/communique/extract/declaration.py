@@ -25,7 +25,7 @@ _QUOTE_CLOSE = '"\u201d\u201c'
 # Words that announce a reprint at the end of a sentence closed by a colon.
 _INTRO_CUE = re.compile(
     r"\b(?:says|said|say|reads|read|states|stated|went on|goes on|go on|as follows|"
-    r"following|full text|in full)\b",
+    r"following|full text|in full|adding|added|continued|continues)\b",
     re.IGNORECASE,
 )
 _INTRO_COLON = re.compile(r":(?!\d)")
@@ -58,7 +58,8 @@ _SIGNER = re.compile(rf"^(?:(?P<title>{_TITLE})\s+)?(?P<name>{_NAME}?)(?P<rest>\
 _ISSUING = re.compile(
     r"^(?P<issuer>[A-Z\"\u201c][^:;]{2,200}?),?\s+(?:(?:on\s+)?\w+day\s+|jointly\s+|today\s+)?"
     r"(?:(?:issued|released|made\s+public|published|sent|gave|delivered|announced|adopted|"
-    r"made)\b|(?:states|stated|says|said|declared|declares)(?:\s+as\s+follows)?"
+    rf"made)\b(?=[^.:;]{{0,80}}?\b(?:following|{_KINDS})s?\b)"
+    r"|(?:states|stated|says|said|declared|declares)(?:\s+as\s+follows)?"
     r"(?:\s+on\s+\w+(?:\s+\d{1,2})?)?\s*:)"
 )
 _SPOKESPERSON = re.compile(
@@ -66,10 +67,22 @@ _SPOKESPERSON = re.compile(
     re.IGNORECASE,
 )
 _KIND_OF = re.compile(
-    rf"\b(?:{_KINDS})\s+(?:of|by|from)\s+"
+    rf"\b(?:{_KINDS})\s+(?:of\s+(?:greeting|congratulation|sympathy|condolence|thanks)s?\s+)?"
+    r"(?:of|by|from)\s+"
     r"(?P<issuer>(?:the\s+|an?\s+)?[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){0,12}?)"
     r"(?=\s+(?:titled|entitled|noted|said|says|stated|states|which|was|is|on)\b|[,.;:\"\u201c]|$)",
     re.IGNORECASE,
+)
+_PRESS_REVIEW = re.compile(r"\bnews items\b|\bmajor articles\b|\bpress review\b", re.IGNORECASE)
+"""A digest of other papers' headlines, not a document anyone publishes."""
+_REFERS_BACK = re.compile(r"^(?:It|Its|This|They|He|She|The full text|Full text)\b")
+"""An introduction that names no kind points back to one named before ("It says:")."""
+_SPOKE = re.compile(
+    r"\b(?:made|delivered|gave)\s+(?:a|an|the|his|her)\s+(?:[\w-]+\s+){0,3}?(?P<kind>speech|report)\b"
+)
+_JOINT_CAPABLE = ("joint", "treaty", "agreement", "declaration", "communique", "memorandum")
+_BETWEEN = re.compile(
+    r"\bbetween\s+(?P<pair>[^.;:]{3,160}?)(?=[.;:]|,\s|\s+(?:was|were|is|are|on|in|signed)\b|$)"
 )
 _ENDS_WITH_KIND = re.compile(rf"\b(?:{_KINDS})s?$", re.IGNORECASE)
 # A quoted title or "the full text of ..." is the document speaking, not its issuer.
@@ -129,15 +142,34 @@ def _find_intro(paragraphs: list[str]) -> _Intro | None:
     return None
 
 
+def _named_before(intro: str, lead_in: str) -> str | None:
+    """The kind an introduction without one refers back to: "It says:" refers to the last
+    document named in lowercase before it ("the joint declaration", not "Article 9"); "He
+    went on:" to a speech or report he made."""
+    if not _REFERS_BACK.match(intro):
+        return None
+    if intro.startswith(("He ", "She ")):
+        spoke = list(_SPOKE.finditer(lead_in))
+        return spoke[-1].group("kind") if spoke else None
+    for mention in _KIND.finditer(lead_in):
+        word = mention.group(0)
+        follows = lead_in[mention.end() : mention.end() + 2].strip()
+        if word[0].islower() and not follows[:1].isdigit():
+            return mention.group("kind").lower()
+    return None
+
+
 def _kind(intro: str, lead_in: str) -> _Kind | None:
     """The document's kind and its title when the text gives one: a quoted title
-    ("... press statement titled \"...\""), else a qualified mention ("DPRK-Russia joint
-    declaration"). The introducing sentence names the kind when it can; otherwise the first
-    mention before it does ("It says:" refers back)."""
-    named = _KIND.search(intro) or _KIND.search(lead_in)
-    if named is None:
+    ("... press statement titled \\"...\\""), else a qualified mention ("DPRK-Russia joint
+    declaration"). The introducing sentence names the kind when it can; otherwise the
+    introduction refers back to one named before it."""
+    if _PRESS_REVIEW.search(intro):
         return None
-    kind = named.group("kind").lower()
+    named = _KIND.search(intro)
+    kind = named.group("kind").lower() if named else _named_before(intro, lead_in)
+    if kind is None:
+        return None
     for mention in _KIND.finditer(lead_in):
         if mention.group("kind").lower() != kind:
             continue
@@ -152,6 +184,22 @@ def _kind(intro: str, lead_in: str) -> _Kind | None:
         if words:
             return _Kind(kind, " ".join([*words, kind]), " ".join(words))
     return _Kind(kind, None, None)
+
+
+def _joint_parties(kind: str, lead_in: str, gazetteer: Gazetteer) -> tuple[PartyRef, ...]:
+    """Parties a joint document names outside its title: "a treaty between the DPRK and the
+    Russian Federation", "The DPRK and Laos issued a joint communique"."""
+    if not kind.startswith(_JOINT_CAPABLE):
+        return ()
+    for match in _BETWEEN.finditer(lead_in):
+        found = gazetteer.mentions(match.group("pair"))
+        if len(found) >= 2:
+            return found
+    if kind.startswith("joint"):
+        for sentence in _sentences(lead_in):
+            if kind in sentence.lower() and len(found := gazetteer.mentions(sentence)) >= 2:
+                return found
+    return ()
 
 
 def _signatory(text: str, gazetteer: Gazetteer) -> SignatoryRecord | None:
@@ -215,29 +263,30 @@ def _clean_issuer(issuer: str) -> str | None:
     return issuer
 
 
-def _issuer(lead_in: str) -> str | None:
-    """Who issued the document: the subject of "issued", "released", "said"... in the
-    introducing sentence or the sentences before it; else whoever the document is "of" or
-    "by" ("the statement of the Chinese Foreign Ministry")."""
+def _issuer(lead_in: str) -> tuple[str, str] | None:
+    """Who issued the document, and the words that describe it: the subject of "issued",
+    "released", "said:"... in the introducing sentence or the ones before it; else whoever
+    the document is "of", "by" or "from" ("a message from Xi Jinping, president of ...")."""
     for sentence in reversed(_sentences(lead_in)):
         match = _ISSUING.match(sentence.strip())
         if match is not None and (issuer := _clean_issuer(match.group("issuer"))):
-            return issuer
+            return issuer, issuer
     for match in _KIND_OF.finditer(lead_in):
         if issuer := _clean_issuer(match.group("issuer")):
-            return issuer
+            described = re.split(r"(?<=[a-z0-9)])[.;:]", lead_in[match.start("issuer") :])[0]
+            return issuer, described
     return None
 
 
 def _issuer_party(
-    issuer: str | None, gazetteer: Gazetteer, home: PartyRef | None
+    described: str | None, gazetteer: Gazetteer, home: PartyRef | None
 ) -> PartyRef | None:
-    """The party an issuer speaks for: the one its name mentions ("Foreign Ministry of the
-    DPRK", "Chinese Foreign Ministry"), else the home party of the agency that reports it."""
-    if issuer is not None:
-        # The organisation is named last: "..., director of the Department of U.S. Affairs of
-        # the Foreign Ministry of the DPRK" speaks for the DPRK.
-        named = gazetteer.mentions(issuer, home) or gazetteer.adjectives_in(issuer)
+    """The party an issuer speaks for: the one its description names last ("..., director of
+    the Department of U.S. Affairs of the Foreign Ministry of the DPRK" speaks for the DPRK;
+    "Xi Jinping, ... president of the People's Republic of China" for China), else the home
+    party of the agency that reports it."""
+    if described is not None:
+        named = gazetteer.mentions(described, home) or gazetteer.adjectives_in(described)
         if named:
             return named[-1]
     return home
@@ -292,11 +341,13 @@ def find_declaration(
     named = [
         *(gazetteer.mentions(found.qualifier) if found.qualifier else ()),
         *(s.party for s in signatories if s.party is not None),
+        *_joint_parties(found.kind, intro.lead_in, gazetteer),
     ]
     joint_parties = tuple(dict.fromkeys(named))
     joint = found.kind.startswith("joint") or len(joint_parties) >= 2
-    issuer = None if joint else _issuer(intro.lead_in)
-    issuer_party = None if joint else _issuer_party(issuer, gazetteer, home)
+    issued = None if joint else _issuer(intro.lead_in)
+    issuer = issued[0] if issued else None
+    issuer_party = None if joint else _issuer_party(issued[1] if issued else None, gazetteer, home)
     parties = joint_parties if joint else ((issuer_party,) if issuer_party else ())
     signed_year, signed_from = _signed_year(signing, published) if signing else (None, None)
     texts = [intro.first_point, *paragraphs[intro.index + 1 :]]

@@ -76,6 +76,8 @@ CARRIER_FURNITURE: tuple[CarrierFurniture, ...] = (
                 r"\s*-\s*JOIN NOW",
                 re.I,
             ),
+            re.compile(r"UNITED24 - Make a charitable donation.*", re.I),
+            re.compile(r"Korean Central News Agency of DPRK via Korea News Service \(KNS\)"),
             _MAILING_LIST,
         ),
         header=(
@@ -113,6 +115,7 @@ ATTRIBUTIONS: tuple[tuple[re.Pattern[str], SourceRef, SourceRef | None], ...] = 
 )
 # Stamps and table rules that carry nothing: "www.kcna.kp (Juche113.5.27.)", "|".
 _NOISE = re.compile(r"\|+|www\.kcna\.kp \(Juche\s*\d+\.\d{1,2}\.\d{1,2}\.?\)")
+_TABLE_EDGE = re.compile(r"\s+\|\s*$")
 _HEADER_WINDOW = 8
 """How many leading non-blank lines may hold header furniture."""
 
@@ -131,7 +134,9 @@ def _header_date(line: str) -> tuple[tuple[int, int, int], SourceRef | None] | N
     if match := _KCNA_WATCH_META.fullmatch(line):
         label = re.sub(r"\s*\((?:En|EN|en)\)$", "", match.group("label"))
         date = (int(match.group("year")), int(match.group("month")), int(match.group("day")))
-        return date, SOURCE_LABELS.get(label)
+        known = SOURCE_LABELS.get(label)
+        slug = re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-")
+        return date, known or SourceRef(slug, label, "news outlet", None)
     if match := _CALENDAR.fullmatch(line):
         year = match.group("year")
         juche = match.group("juche")
@@ -153,6 +158,7 @@ def strip_furniture(text: str) -> Stripped:
     source = distributor = None
     seen = 0
     for line in lines:
+        line = _TABLE_EDGE.sub("", line)  # pipe-table captures end their cells with " |"
         stripped = line.strip()
         if any(pattern.fullmatch(stripped) for pattern in footer):
             break

@@ -32,19 +32,22 @@ _OWN_PARAGRAPH = re.compile(
 
 
 def _block_paragraphs(block: str) -> list[str]:
-    """Paragraphs in a block without blank lines: one per line, except that a hard-wrapped
-    line (nearly as long as the block's longest, ending mid-sentence) runs on into the next."""
+    """Paragraphs in a block without blank lines: one per line, except that hard-wrapped
+    lines (nearly as long as the block's longest, most ending mid-sentence) run on."""
     lines = [" ".join(line.split()) for line in block.split("\n")]
     lines = [line for line in lines if line]
     width = max((len(line) for line in lines), default=0)
     wrapped = width <= _WRAP_WIDTH
+    inner = lines[:-1]
+    mid_sentence = sum(not line.endswith(_SENTENCE_END) for line in inner)
     if (
         wrapped
-        and len(lines) > 1
-        and all(_fills(line, width) for line in lines[:-1])
+        and inner
+        and all(_fills(line, width) for line in inner)
+        and 2 * mid_sentence >= len(inner)
         and not any(_OWN_PARAGRAPH.match(line) for line in lines[1:])
     ):
-        return [" ".join(lines)]  # one hard-wrapped paragraph, whatever its lines end with
+        return [" ".join(lines)]  # one hard-wrapped paragraph, whatever a line happens to end
     found: list[list[str]] = []
     continues = False
     for line in lines:
@@ -61,13 +64,16 @@ def _fills(line: str, width: int) -> bool:
     return len(line) >= 0.6 * width
 
 
-def paragraphs(text: str) -> list[str]:
+def paragraphs(text: str, *, one_per_line: bool = False) -> list[str]:
     """Split text into paragraphs, whitespace folded.
 
     Captures separate paragraphs by blank lines, by single newlines, or both; a paragraph may
-    also be hard-wrapped over several lines, which are joined again.
+    also be hard-wrapped over several lines, which are joined again. Archive records are
+    never wrapped: with `one_per_line`, every line is a paragraph.
     """
     text = normalise_newlines(text).strip()
+    if one_per_line:
+        return [folded for line in text.split("\n") if (folded := " ".join(line.split()))]
     return [found for block in _BLANK_LINE.split(text) for found in _block_paragraphs(block)]
 
 
@@ -82,7 +88,7 @@ def fingerprint(body: str) -> str:
 
 
 _NAMES = "|".join(re.escape(name) for name in GLUED_NAMES)
-_GLUED_BEFORE = re.compile(rf"(?<=[a-z])(?=(?:{_NAMES}))")
+_GLUED_BEFORE = re.compile(rf"(?<=[a-z0-9,;:])(?=(?:{_NAMES}))")
 _GLUED_AFTER = re.compile(rf"(?P<name>{_NAMES})(?=[a-z])")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
 _END_MARK = re.compile(r"\s*-0-\s*$")

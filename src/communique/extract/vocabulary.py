@@ -146,6 +146,7 @@ DOCUMENT_KINDS: tuple[str, ...] = (
     "letter",
     "message",
     "resolution",
+    "decision",
     "appeal",
     "indictment",
 )
