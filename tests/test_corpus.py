@@ -98,8 +98,9 @@ def test_published_documents_are_found(corpus_db: Path) -> None:
     assert sum(kinds.values()) == 70
     assert sql(corpus_db, "SELECT count(*) FROM declaration_points") == [(1121,)]
     # Press reviews list other papers' headlines; they publish no document.
-    assert sql(corpus_db, "SELECT count(*) FROM declarations WHERE intro LIKE '%news items%'"
-               ) == [(0,)]
+    assert sql(corpus_db, "SELECT count(*) FROM declarations WHERE intro LIKE '%news items%'") == [
+        (0,)
+    ]
     # Messages from foreign leaders speak for their own countries.
     foreign = sql(
         corpus_db,
