@@ -58,25 +58,18 @@ def seed(
     inputs: Iterable[Capture | InputProblem],
     report: Report,
     extractor: Extractor = extract,
+    progress: Callable[[int], None] | None = None,
 ) -> SeedSummary:
+    """Load every input, each document whole or not at all. `progress` is told how many
+    bytes of input each document took, for a progress bar."""
     from communique.database import finish_writing, write_engine
 
     summary = SeedSummary()
     engine = write_engine(database)
     store = Store(engine, extractor)
-    try:
-        for item in inputs:
-            if isinstance(item, InputProblem):
-                summary.failed.append((item.origin, item.reason))
-                report(item.origin, item.reason, None)
-                continue
-            try:
-                decoded = decode(_read(item))
-            except InputRefused as refused:
-                summary.failed.append((item.origin, str(refused)))
-                report(item.origin, str(refused), None)
-                continue
-            result = store.load(item.origin, decoded, item.hints)
+
+    def account(results: list[tuple[str, LoadResult]]) -> None:
+        for origin, result in results:
             if result.outcome is Outcome.ADDED:
                 summary.added += 1
                 summary.joined += result.joined
@@ -84,8 +77,26 @@ def seed(
             elif result.outcome is Outcome.UNCHANGED:
                 summary.unchanged += 1
             else:
-                summary.failed.append((item.origin, result.reason or "failed"))
-            report(item.origin, result.reason or "; ".join(result.warnings), result)
+                summary.failed.append((origin, result.reason or "failed"))
+            report(origin, result.reason or "; ".join(result.warnings), result)
+
+    try:
+        for item in inputs:
+            if isinstance(item, InputProblem):
+                summary.failed.append((item.origin, item.reason))
+                report(item.origin, item.reason, None)
+                continue
+            try:
+                data = _read(item)
+                decoded = decode(data)
+            except InputRefused as refused:
+                summary.failed.append((item.origin, str(refused)))
+                report(item.origin, str(refused), None)
+                continue
+            account(store.add(item.origin, decoded, item.hints))
+            if progress is not None:
+                progress(len(data))
+        account(store.flush())
     finally:
         finish_writing(engine)
     return summary

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Engine, Table
 
 from communique.decoding import DecodedText
 from communique.extract import extract
@@ -108,10 +110,19 @@ def failure_reason(error: Exception) -> str:
     return f"extraction failed: {type(original).__name__}: {message}"
 
 
-def insert_row(connection: Connection, table: Table, values: dict[str, Any]) -> int:
-    """Insert one row and return its new id."""
-    new_id: int = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
-    return new_id
+@cache
+def _insert_sql(table: str, columns: tuple[str, ...], tail: str) -> str:
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {tail}"
+
+
+def _sql_value(value: Any) -> Any:
+    """Dates as SQLAlchemy's Date and DateTime types store them in SQLite."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _unchanged(document_id: int, status: str, error: str | None) -> LoadResult:
@@ -127,15 +138,60 @@ class Writer:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self._ids: dict[tuple[str, str], int] = {}
+        # The hot path runs on the driver's own cursor, in the same transaction: statement by
+        # statement, SQLAlchemy's execution machinery would cost more than SQLite itself.
+        self._cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def insert(self, table: Table, values: Mapping[str, Any]) -> int:
+        """Insert one row and return its new id."""
+        row = self._cursor.execute(
+            _insert_sql(table.name, tuple(values), "RETURNING id"),
+            [_sql_value(v) for v in values.values()],
+        ).fetchone()
+        return int(row[0])
+
+    def link(self, table: Table, values: Mapping[str, Any]) -> None:
+        """Insert one row of a table without ids of its own (point_parties...)."""
+        self._cursor.execute(_insert_sql(table.name, tuple(values), ""), list(values.values()))
+
+    @contextmanager
+    def savepoint(self, name: str) -> Iterator[None]:
+        """A savepoint on the driver's cursor: its rows are undone if the block raises."""
+        self._cursor.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self._cursor.execute(f"ROLLBACK TO {name}")
+            self._cursor.execute(f"RELEASE {name}")
+            raise
+        self._cursor.execute(f"RELEASE {name}")
+
+    def update(self, table: Table, row_id: int, values: Mapping[str, Any]) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self._cursor.execute(
+            f"UPDATE {table.name} SET {assignments} WHERE id = ?",
+            [*(_sql_value(v) for v in values.values()), row_id],
+        )
+
+    def forget(self) -> None:
+        """Drop remembered ids: a rolled-back savepoint may have made some of them."""
+        self._ids.clear()
 
     def _upsert(self, table: Table, slug: str, values: Mapping[str, object]) -> int:
         """The id of the row with this slug, inserting it first when new. Existing rows are
         left as they are: a user may have corrected a name by hand."""
-        statement = sqlite_insert(table).values(slug=slug, **values)
-        self.connection.execute(statement.on_conflict_do_nothing(index_elements=["slug"]))
-        found: int = self.connection.execute(
-            select(table.c.id).where(table.c.slug == slug)
-        ).scalar_one()
+        key = (table.name, slug)
+        if key in self._ids:
+            return self._ids[key]
+        columns = ("slug", *values)
+        self._cursor.execute(
+            _insert_sql(table.name, columns, "ON CONFLICT (slug) DO NOTHING"),
+            [slug, *values.values()],
+        )
+        row = self._cursor.execute(f"SELECT id FROM {table.name} WHERE slug = ?", [slug])
+        found = int(row.fetchone()[0])
+        self._ids[key] = found
         return found
 
     def source_id(self, source: SourceRef | None) -> int | None:
@@ -180,13 +236,12 @@ class Writer:
         }
 
     def existing_article(self, fingerprint: str) -> int | None:
-        found: int | None = self.connection.execute(
-            select(articles.c.id).where(articles.c.fingerprint == fingerprint)
-        ).scalar()
-        return found
+        row = self._cursor.execute("SELECT id FROM articles WHERE fingerprint = ?", [fingerprint])
+        found = row.fetchone()
+        return int(found[0]) if found else None
 
     def insert_article(self, article: ArticleRecord) -> int:
-        article_id = insert_row(self.connection, articles, self.article_values(article))
+        article_id = self.insert(articles, self.article_values(article))
         self.insert_declarations(article_id, article.declarations)
         return article_id
 
@@ -195,8 +250,7 @@ class Writer:
             self._insert_declaration(article_id, declaration)
 
     def _insert_declaration(self, article_id: int, declaration: DeclarationRecord) -> None:
-        declaration_id = insert_row(
-            self.connection,
+        declaration_id = self.insert(
             declarations,
             {
                 "article_id": article_id,
@@ -213,13 +267,13 @@ class Writer:
             },
         )
         for party in declaration.parties:
-            self.connection.execute(
-                insert(declaration_parties),
+            self.link(
+                declaration_parties,
                 {"declaration_id": declaration_id, "party_id": self.party_id(party)},
             )
         for signatory in declaration.signatories:
-            self.connection.execute(
-                insert(signatories),
+            self.link(
+                signatories,
                 {
                     "declaration_id": declaration_id,
                     "name": signatory.name,
@@ -228,8 +282,7 @@ class Writer:
                 },
             )
         for point in declaration.points:
-            point_id = insert_row(
-                self.connection,
+            point_id = self.insert(
                 points,
                 {
                     "declaration_id": declaration_id,
@@ -240,50 +293,103 @@ class Writer:
                 },
             )
             for party in point.parties:
-                self.connection.execute(
-                    insert(point_parties),
-                    {"point_id": point_id, "party_id": self.party_id(party)},
-                )
+                self.link(point_parties, {"point_id": point_id, "party_id": self.party_id(party)})
             for topic in point.topics:
-                self.connection.execute(
-                    insert(point_topics), {"point_id": point_id, "topic_id": self.topic_id(topic)}
-                )
+                self.link(point_topics, {"point_id": point_id, "topic_id": self.topic_id(topic)})
 
 
 class Store:
-    """Loads decoded captures into one database."""
+    """Loads decoded captures into one database, many documents per transaction.
 
-    def __init__(self, engine: Engine, extractor: Extractor = extract) -> None:
+    Each document is loaded inside a savepoint of its own, its derived rows inside a nested
+    one, so a failure undoes exactly that document's rows. The transaction commits every
+    `batch_size` documents or `batch_seconds` seconds, and results are handed back only once
+    they are committed: nothing is reported stored that is not.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        extractor: Extractor = extract,
+        *,
+        batch_size: int = 500,
+        batch_seconds: float = 2.0,
+    ) -> None:
         self._engine = engine
         self._extract = extractor
+        self._batch_size = batch_size
+        self._batch_seconds = batch_seconds
+        self._connection: Connection | None = None
+        self._writer: Writer | None = None
+        self._opened = 0.0
+        self._pending: list[tuple[str, LoadResult]] = []
 
     def load(self, origin: str, decoded: DecodedText, hints: CaptureHints) -> LoadResult:
-        with self._engine.begin() as connection:
-            existing = connection.execute(
-                select(documents.c.id, documents.c.status, documents.c.error).where(
-                    documents.c.sha256 == decoded.sha256
-                )
-            ).first()
-            if existing is not None:
-                return _unchanged(*existing)
-            document_id = self._insert_document(connection, origin, decoded, hints)
-            try:
-                with connection.begin_nested():
-                    return self._derive(Writer(connection), document_id, decoded.text, hints)
-            except Exception as error:  # noqa: BLE001 - any failure is recorded, never lost
-                reason = failure_reason(error)
-                connection.execute(
-                    update(documents)
-                    .where(documents.c.id == document_id)
-                    .values(status="failed", error=reason)
-                )
-                return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
+        """Load one document in a transaction of its own."""
+        self.add(origin, decoded, hints)
+        ((_, result),) = self.flush()
+        return result
+
+    def add(
+        self, origin: str, decoded: DecodedText, hints: CaptureHints
+    ) -> list[tuple[str, LoadResult]]:
+        """Load a document into the open batch; returns the results committed by it, if any."""
+        if self._connection is None:
+            self._connection = self._engine.connect()
+            self._connection.begin()
+            self._writer = Writer(self._connection)
+            self._opened = time.monotonic()
+        assert self._writer is not None
+        self._pending.append((origin, self._load(self._writer, decoded, hints, origin)))
+        full = len(self._pending) >= self._batch_size
+        if full or time.monotonic() - self._opened >= self._batch_seconds:
+            return self.flush()
+        return []
+
+    def flush(self) -> list[tuple[str, LoadResult]]:
+        """Commit the open batch and return its results."""
+        connection, pending = self._connection, self._pending
+        self._connection, self._writer, self._pending = None, None, []
+        if connection is None:
+            return pending
+        try:
+            connection.commit()
+        except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each document
+            connection.rollback()
+            reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
+            return [(origin, LoadResult(Outcome.FAILED, reason=reason)) for origin, _ in pending]
+        finally:
+            connection.close()
+        return pending
+
+    def _load(
+        self, writer: Writer, decoded: DecodedText, hints: CaptureHints, origin: str
+    ) -> LoadResult:
+        existing = writer.connection.exec_driver_sql(
+            "SELECT id, status, error FROM documents WHERE sha256 = ?", (decoded.sha256,)
+        ).first()
+        if existing is not None:
+            return _unchanged(*existing)
+        try:
+            with writer.savepoint("document"):
+                document_id = self._insert_document(writer, origin, decoded, hints)
+                try:
+                    with writer.savepoint("derived"):
+                        return self._derive(writer, document_id, decoded.text, hints)
+                except Exception as error:  # noqa: BLE001 - recorded with the document
+                    writer.forget()
+                    reason = failure_reason(error)
+                    writer.update(documents, document_id, {"status": "failed", "error": reason})
+                    return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
+        except Exception as error:  # noqa: BLE001 - the document itself could not be stored
+            writer.forget()
+            reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
+            return LoadResult(Outcome.FAILED, reason=reason)
 
     def _insert_document(
-        self, connection: Connection, origin: str, decoded: DecodedText, hints: CaptureHints
+        self, writer: Writer, origin: str, decoded: DecodedText, hints: CaptureHints
     ) -> int:
-        return insert_row(
-            connection,
+        return writer.insert(
             documents,
             {
                 "origin": origin,
@@ -309,10 +415,8 @@ class Store:
             joined = article_id is not None
             if article_id is None:
                 article_id = writer.insert_article(extraction.article)
-        writer.connection.execute(
-            update(documents)
-            .where(documents.c.id == document_id)
-            .values(article_id=article_id, **writer.document_values(extraction))
+        writer.update(
+            documents, document_id, {"article_id": article_id, **writer.document_values(extraction)}
         )
         if extraction.no_text:
             return LoadResult(Outcome.ADDED, document_id, no_text=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,10 +16,15 @@ from communique.cli.options import extractor_for, vocabulary_options
 
 @click.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, even on a terminal.")
 @vocabulary_options
 @click.pass_obj
 def seed(
-    app: AppContext, paths: tuple[str, ...], gazetteer: Path | None, taxonomy: Path | None
+    app: AppContext,
+    paths: tuple[str, ...],
+    quiet: bool,
+    gazetteer: Path | None,
+    taxonomy: Path | None,
 ) -> None:
     """Load captures: text files, JSON archives (*.json arrays, *.jsonl lines), directories
     (every *.txt, *.json and *.jsonl below them) or - for a text on stdin.
@@ -44,7 +53,50 @@ def seed(
 
     app.prepare(create=True)
     inputs = captures(list(paths)) if paths else packaged_captures()
-    summary = load(app.database, inputs, report, extractor_for(gazetteer, taxonomy))
+    with _progress_bar(paths, quiet) as progress:
+        summary = load(app.database, inputs, report, extractor_for(gazetteer, taxonomy), progress)
     click.echo(summary.line())
     if not summary.ok:
         raise SystemExit(ExitStatus.FAILURE)
+
+
+_BAR_AFTER = 300
+"""Loads of fewer documents than this finish before a bar would help."""
+
+
+@contextmanager
+def _progress_bar(paths: tuple[str, ...], quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar by bytes of input, on a terminal only, shown once a load has passed a
+    few hundred documents; nothing when piped, with --quiet, or for standard input."""
+    terminal = sys.stderr.isatty()
+    if quiet or not terminal or not paths or "-" in paths:
+        yield None
+        return
+    total = sum(_size(Path(path)) for path in paths)
+    seen = {"documents": 0, "bytes": 0}
+    with ExitStack() as stack:
+        bar: Any = None
+
+        def advance(size: int) -> None:
+            nonlocal bar
+            seen["documents"] += 1
+            seen["bytes"] += size
+            if bar is None and seen["documents"] >= _BAR_AFTER:
+                bar = stack.enter_context(
+                    click.progressbar(length=total, label="loading", file=sys.stderr)
+                )
+                bar.update(seen["bytes"])
+            elif bar is not None:
+                bar.update(size)
+
+        yield advance
+        if bar is not None:
+            bar.update(max(total - seen["bytes"], 0))  # array brackets and the like
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return 0
