@@ -1,12 +1,11 @@
 """Writing rows for people (an aligned table) and for programs (JSON, JSON Lines, CSV).
 
-Every listing goes through here, so all commands spell and behave the same way.
+Every listing goes through here, so all commands spell and behave the same way. json and csv
+are imported when rows are written, not when a command starts.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -39,6 +38,8 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -
 
 def write_json(value: Any, out: TextIO) -> None:
     """JSON as UTF-8 text: names and quotes from the articles stay readable, never \\u-escaped."""
+    import json
+
     json.dump(value, out, ensure_ascii=False, indent=2, default=str)
     out.write("\n")
 
@@ -47,6 +48,9 @@ def stream_rows(
     columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, out: TextIO
 ) -> int:
     """Write rows one at a time as json (one array), jsonl or csv; returns how many."""
+    import csv
+    import json
+
     count = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -82,12 +81,12 @@ def search(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(dir_okay=False, writable=True),
     help="Write to FILE instead of standard output.",
 )
 @filter_options
 @click.pass_obj
-def export(app: AppContext, /, what: str, fmt: str, output: Path | None, **options: Any) -> None:
+def export(app: AppContext, /, what: str, fmt: str, output: str | None, **options: Any) -> None:
     """Export articles, documents or points, row by row, for other programs.
 
     Exported articles (JSON Lines) load back with `communique seed`: each line is a record
@@ -106,7 +105,7 @@ def export(app: AppContext, /, what: str, fmt: str, output: Path | None, **optio
         if output is None:
             count = run(connection, what, resolved, fmt, sys.stdout)
         else:
-            with output.open("w", encoding="utf-8", newline="") as out:
+            with open(output, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123
                 count = run(connection, what, resolved, fmt, out)
     if output is not None:
         app.report(f"exported {count} {what} to {output}")

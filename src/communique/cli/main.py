@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import enum
 import os
-import sqlite3
 import sys
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from communique import __version__
 from communique.errors import CommuniqueError
+
+if TYPE_CHECKING:
+    import sqlite3
+    from pathlib import Path
 
 
 class ExitStatus(enum.IntEnum):
@@ -26,12 +27,22 @@ class ExitStatus(enum.IntEnum):
     USAGE = 2
 
 
-@dataclass
 class AppContext:
-    """What every command shares: the database file and how chatty to be."""
+    """What every command shares: the database file and how chatty to be.
 
-    database: Path
-    verbose: bool
+    A plain class rather than a dataclass, and the path built only when a command runs:
+    `communique --help` should import nothing click does not.
+    """
+
+    def __init__(self, database: str, verbose: bool) -> None:
+        self._database = database
+        self.verbose = verbose
+
+    @property
+    def database(self) -> Path:
+        from pathlib import Path
+
+        return Path(self._database)
 
     def report(self, message: str) -> None:
         click.echo(f"communique: {message}", err=True)
@@ -53,7 +64,8 @@ def _database_error(error: BaseException) -> str | None:
     """SQLite's own message when the error came from the database file (possibly wrapped by
     SQLAlchemy), else None."""
     original = getattr(error, "orig", None) or error
-    if isinstance(original, sqlite3.Error):
+    # sqlite3's errors, recognised without importing sqlite3 at start-up.
+    if type(original).__module__ == "sqlite3" and isinstance(original, Exception):
         return f"database error: {original}"
     return None
 
@@ -91,7 +103,7 @@ class CommuniqueGroup(click.Group):
 @click.option(
     "--db",
     "database",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="COMMUNIQUE_DB",
     default="communique.db",
     show_default=True,
@@ -100,7 +112,7 @@ class CommuniqueGroup(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Say more; show tracebacks on errors.")
 @click.version_option(__version__, prog_name="communique")
 @click.pass_context
-def main(ctx: click.Context, database: Path, verbose: bool) -> None:
+def main(ctx: click.Context, database: str, verbose: bool) -> None:
     """Keep state-media news articles, and the declarations they publish, as rows in SQLite.
 
     \b

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -14,7 +13,7 @@ from communique.cli.options import vocabulary_options
 @click.command()
 @vocabulary_options
 @click.pass_obj
-def reparse(app: AppContext, gazetteer: Path | None, taxonomy: Path | None) -> None:
+def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> None:
     """Run extraction again over every stored document and update what it derived.
 
     Use it after upgrading communique: each document is redone in its own transaction, only

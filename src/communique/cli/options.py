@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from communique.output import FORMATS
-
 if TYPE_CHECKING:
     from communique.filters import Filters
+
+FORMATS = ("table", "json", "jsonl", "csv")
 
 __all__ = [
     "extractor_for",
@@ -40,23 +39,25 @@ def format_option(function: F) -> F:
 def gazetteer_option(function: F) -> F:
     return click.option(
         "--gazetteer",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        type=click.Path(exists=True, dir_okay=False),
         envvar="COMMUNIQUE_GAZETTEER",
         help="A TOML file of parties and aliases that extends the packaged gazetteer"
         " (environment: COMMUNIQUE_GAZETTEER).",
     )(function)
 
 
-def extractor_for(gazetteer: Path | None, taxonomy: Path | None) -> Callable[..., Any]:
+def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Callable[..., Any]:
     """Extraction with the packaged vocabularies, extended by the user's files when given."""
+    from pathlib import Path
+
     from communique.extract import extract
     from communique.extract.gazetteer import load_gazetteer
     from communique.extract.taxonomy import load_taxonomy
 
     return partial(
         extract,
-        gazetteer=load_gazetteer(gazetteer) if gazetteer else None,
-        taxonomy=load_taxonomy(taxonomy) if taxonomy else None,
+        gazetteer=load_gazetteer(Path(gazetteer)) if gazetteer else None,
+        taxonomy=load_taxonomy(Path(taxonomy)) if taxonomy else None,
     )
 
 
@@ -126,7 +127,7 @@ def vocabulary_options(function: F) -> F:
     """--gazetteer and --taxonomy: the user's extensions of the packaged vocabularies."""
     function = click.option(
         "--taxonomy",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        type=click.Path(exists=True, dir_okay=False),
         envvar="COMMUNIQUE_TAXONOMY",
         help="A TOML file of topics that extends the packaged taxonomy"
         " (environment: COMMUNIQUE_TAXONOMY).",

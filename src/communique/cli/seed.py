@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from communique.cli.main import AppContext, ExitStatus
 from communique.cli.options import extractor_for, vocabulary_options
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @click.command()
@@ -23,8 +25,8 @@ def seed(
     app: AppContext,
     paths: tuple[str, ...],
     quiet: bool,
-    gazetteer: Path | None,
-    taxonomy: Path | None,
+    gazetteer: str | None,
+    taxonomy: str | None,
 ) -> None:
     """Load captures: text files, JSON archives (*.json arrays, *.jsonl lines), directories
     (every *.txt, *.json and *.jsonl below them) or - for a text on stdin.
@@ -72,6 +74,8 @@ def _progress_bar(paths: tuple[str, ...], quiet: bool) -> Iterator[Callable[[int
     if quiet or not terminal or not paths or "-" in paths:
         yield None
         return
+    from pathlib import Path
+
     total = sum(_size(Path(path)) for path in paths)
     seen = {"documents": 0, "bytes": 0}
     with ExitStack() as stack:

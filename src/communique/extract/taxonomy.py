@@ -36,6 +36,9 @@ class Taxonomy:
     topics: dict[str, TopicRef] = field(default_factory=dict)
     terms: dict[str, list[str]] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _anchors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    """Per topic, the lowercase start of each term: a topic whose anchors are all absent from
+    a text cannot match, and its pattern is not run at all."""
 
     def merge(self, tables: dict[str, Any], origin: str) -> None:
         topics = tables.get("topics", {})
@@ -52,11 +55,18 @@ class Taxonomy:
             self.terms.setdefault(slug, []).extend(strings(entry, "terms", origin))
             alternation = "|".join(_term_pattern(term) for term in self.terms[slug])
             self._patterns[slug] = re.compile(alternation or r"(?!x)x", re.IGNORECASE)
+            self._anchors[slug] = tuple(
+                term.split()[0].rstrip("*").lower().replace("\u2019", "'")
+                for term in self.terms[slug]
+            )
 
     def tag(self, text: str) -> tuple[TopicRef, ...]:
         """The topics whose terms occur in `text`, in the taxonomy's order."""
+        lowered = text.lower().replace("\u2019", "'")
         return tuple(
-            self.topics[slug] for slug, pattern in self._patterns.items() if pattern.search(text)
+            self.topics[slug]
+            for slug, pattern in self._patterns.items()
+            if any(anchor in lowered for anchor in self._anchors[slug]) and pattern.search(text)
         )
 
 

@@ -100,7 +100,8 @@ def clean_paragraph(text: str) -> str:
     """Repair scrape damage in a paragraph: names glued to their neighbours ("toKim Jong Un"),
     non-breaking and doubled spaces, spaces before punctuation, the wire's end mark "-0-"."""
     text = " ".join(text.replace("\u00a0", " ").split())
-    text = _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\g<name> ", text))
+    if any(name in text for name in GLUED_NAMES):  # the patterns are slow; most text has none
+        text = _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\g<name> ", text))
     text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
     return _END_MARK.sub("", text)
 

@@ -1,0 +1,520 @@
+"""The benchmark: communique against the SQLite floor and sqlite-utils, at archive scale.
+
+Run from the project root (needs `pip install -e '.[bench]'` and ../shared/corpus):
+
+    python tests/benchmarks/run.py                      # 10,000 and 100,000 articles, 3 runs
+    python tests/benchmarks/run.py --sizes 2000 --repeat 1 --no-readme   # a quick look
+
+It builds scaled corpora from the dev corpus (every text varied so that no two are equal),
+measures each side in the same run on the same disk, prints a table, and writes the figures
+with the machine's description into the README's Performance section. Medians throughout;
+only ratios between figures of one run mean anything on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus" / "kcna-2024-dev.json"
+BIN = Path(sys.executable).parent
+README = ROOT / "README.md"
+START, END = "<!-- performance:start -->", "<!-- performance:end -->"
+SEARCH_TERMS = ("nuclear", "sanctions", '"military exercises"', "reunif*", "missile AND launch")
+
+
+# --- corpora -------------------------------------------------------------------------------
+
+
+def scaled_corpus(size: int, target: Path) -> int:
+    """`size` distinct records built from the dev corpus; returns the bytes of text written."""
+    records = [r for r in json.loads(CORPUS.read_text(encoding="utf-8")) if r.get("story_text")]
+    written = 0
+    with target.open("w", encoding="utf-8") as out:
+        for index in range(size):
+            record = dict(records[index % len(records)])
+            copy = index // len(records)
+            # A distinct sentence in the lead keeps every text apart (no two fingerprints
+            # agree), while the documents they publish stay as they are.
+            story = record["story_text"]
+            first, _, rest = story.partition("\n")
+            record["story_text"] = f"{first} (Archive copy {copy}, item {index}.)\n{rest}"
+            record["link"] = f"{record['link']}#{index}"
+            line = json.dumps(record, ensure_ascii=False)
+            written += len(record["story_text"].encode()) + len(record["headline"].encode())
+            out.write(line + "\n")
+    return written
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_kb: int
+
+
+def run_process(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run a whole process, timing it and reading its peak memory from the kernel."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({status}): {stderr[-500:]}")
+    return Run(seconds, usage.ru_maxrss)
+
+
+def median_of(repeat: int, action: Callable[[], float]) -> float:
+    return statistics.median(action() for _ in range(repeat))
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+# --- the floor: our rows, inserted with plain sqlite3 ---------------------------------------
+
+
+@dataclass
+class Rows:
+    tables: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def add(self, table: str, **values: Any) -> None:
+        self.columns.setdefault(table, tuple(values))
+        self.tables.setdefault(table, []).append(tuple(values.values()))
+
+
+def extracted_rows(corpus: Path) -> Rows:
+    """The rows communique's extraction gives for the corpus, ids assigned here."""
+    import hashlib
+
+    from communique.extract import RECORD_FORMAT, CaptureHints, extract
+    from communique.store import published_on
+
+    rows = Rows()
+    ids: dict[tuple[str, str], int] = {}
+
+    def ref(table: str, slug: str, **values: Any) -> int:
+        if (table, slug) not in ids:
+            ids[(table, slug)] = len([k for k in ids if k[0] == table]) + 1
+            rows.add(table, id=ids[(table, slug)], slug=slug, **values)
+        return ids[(table, slug)]
+
+    counters = {"articles": 0, "declarations": 0, "points": 0}
+    hints = CaptureHints(format=RECORD_FORMAT)
+    with corpus.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            text = line.strip()
+            found = extract(text, hints)
+            article = found.article
+            article_id = None
+            if article is not None:
+                counters["articles"] += 1
+                article_id = counters["articles"]
+                source = article.source
+                day = published_on(article)
+                rows.add(
+                    "articles",
+                    id=article_id,
+                    source_id=ref(
+                        "sources",
+                        source.slug,
+                        name=source.name,
+                        kind=source.kind,
+                        country=source.country,
+                    )
+                    if source
+                    else None,
+                    headline=article.headline,
+                    dateline_place=article.dateline_place,
+                    published_year=article.published_year,
+                    published_month=article.published_month,
+                    published_day=article.published_day,
+                    published_on=day.isoformat() if day else None,
+                    published_from=article.published_from,
+                    lead=article.lead,
+                    body=article.body,
+                    fingerprint=article.fingerprint,
+                )
+                for declaration in article.declarations:
+                    counters["declarations"] += 1
+                    declaration_id = counters["declarations"]
+                    rows.add(
+                        "declarations",
+                        id=declaration_id,
+                        article_id=article_id,
+                        kind=declaration.kind,
+                        title=declaration.title,
+                        intro=declaration.intro,
+                        issuer=declaration.issuer,
+                    )
+                    for party in declaration.parties:
+                        rows.add(
+                            "declaration_parties",
+                            declaration_id=declaration_id,
+                            party_id=ref(
+                                "parties", party.slug, name=party.name, short_name=party.short_name
+                            ),
+                        )
+                    for point in declaration.points:
+                        counters["points"] += 1
+                        rows.add(
+                            "declaration_points",
+                            id=counters["points"],
+                            declaration_id=declaration_id,
+                            ordinal=point.ordinal,
+                            text=point.text,
+                            subject=point.subject,
+                            label=point.label,
+                        )
+                        for party in point.parties:
+                            rows.add(
+                                "point_parties",
+                                point_id=counters["points"],
+                                party_id=ref(
+                                    "parties",
+                                    party.slug,
+                                    name=party.name,
+                                    short_name=party.short_name,
+                                ),
+                            )
+                        for topic in point.topics:
+                            rows.add(
+                                "point_topics",
+                                point_id=counters["points"],
+                                topic_id=ref("topics", topic.slug, name=topic.name),
+                            )
+            carrier = found.carrier
+            rows.add(
+                "documents",
+                id=number,
+                origin=f"{corpus}#{number - 1}",
+                url=None,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                raw_text=text,
+                encoding="utf-8",
+                format=RECORD_FORMAT,
+                section=found.section,
+                received_at="2026-01-01 00:00:00.000000",
+                status="no text" if found.no_text else "parsed",
+                article_id=article_id,
+                carrier_id=ref(
+                    "sources",
+                    carrier.slug,
+                    name=carrier.name,
+                    kind=carrier.kind,
+                    country=carrier.country,
+                )
+                if carrier
+                else None,
+            )
+    return rows
+
+
+ORDER = (
+    "sources",
+    "parties",
+    "topics",
+    "articles",
+    "declarations",
+    "declaration_parties",
+    "declaration_points",
+    "point_parties",
+    "point_topics",
+    "documents",
+)
+
+
+def insert_floor(db: Path, rows: Rows) -> float:
+    """Insert the rows with executemany in one transaction; returns the seconds it took."""
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA cache_size = -65536")
+    connection.execute("PRAGMA temp_store = MEMORY")
+    start = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    for table in ORDER:
+        if table not in rows.tables:
+            continue
+        columns = rows.columns[table]
+        marks = ", ".join("?" for _ in columns)
+        connection.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows.tables[table]
+        )
+    connection.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    connection.close()
+    return seconds
+
+
+# --- the benchmark -------------------------------------------------------------------------
+
+
+def communique(*args: str) -> list[str]:
+    return [str(BIN / "communique"), *args]
+
+
+def empty_database(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    run_process(communique("--db", str(path), "db", "upgrade"))
+
+
+def measure_size(size: int, work: Path, repeat: int) -> dict[str, Any]:
+    corpus = work / f"corpus-{size}.jsonl"
+    text_bytes = scaled_corpus(size, corpus)
+    figures: dict[str, Any] = {"size": size, "text_bytes": text_bytes}
+
+    ingests: list[Run] = []
+    db = work / f"communique-{size}.db"
+    for _ in range(repeat):
+        empty_database(db)
+        ingests.append(run_process(communique("--db", str(db), "seed", "--quiet", str(corpus))))
+    figures["ingest_s"] = statistics.median(r.seconds for r in ingests)
+    figures["ingest_rss_kb"] = max(r.max_rss_kb for r in ingests)
+    figures["db_bytes"] = db.stat().st_size
+    with sqlite3.connect(db) as connection:
+        raw = connection.execute("SELECT total(length(raw_text)) FROM documents").fetchone()[0]
+    figures["db_bytes_without_raw"] = figures["db_bytes"] - int(raw)
+
+    rows = extracted_rows(corpus)
+    floor = work / f"floor-{size}.db"
+
+    def floor_once() -> float:
+        empty_database(floor)
+        return insert_floor(floor, rows)
+
+    figures["floor_s"] = median_of(repeat, floor_once)
+
+    peer = work / f"peer-{size}.db"
+
+    def peer_once() -> float:
+        peer.unlink(missing_ok=True)
+        insert = run_process(
+            [str(BIN / "sqlite-utils"), "insert", str(peer), "articles", str(corpus), "--nl"]
+        )
+        fts = run_process(
+            [
+                str(BIN / "sqlite-utils"),
+                "enable-fts",
+                str(peer),
+                "articles",
+                "headline",
+                "story_text",
+                "--create-triggers",
+            ]
+        )
+        return insert.seconds + fts.seconds
+
+    figures["peer_s"] = median_of(repeat, peer_once)
+    figures.update(measure_queries(db, peer, repeat))
+    return figures
+
+
+def measure_queries(db: Path, peer: Path, repeat: int) -> dict[str, Any]:
+    from communique import queries
+    from communique.database import connect
+    from communique.filters import Filters, parse_date_bound
+    from communique.search import search
+
+    connection = connect(db)
+    timings: dict[str, list[float]] = {"search": [], "points_party": [], "articles_since": []}
+    for _ in range(max(repeat, 3) * 10):
+        for term in SEARCH_TERMS:
+            start = time.perf_counter()
+            search(connection, term, Filters(), limit=20)
+            timings["search"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        queries.points(connection, Filters(party="dprk"))
+        timings["points_party"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        queries.articles(connection, Filters(since=parse_date_bound("2024-09")))
+        timings["articles_since"].append(time.perf_counter() - start)
+    connection.close()
+    figures: dict[str, Any] = {}
+    for name, samples in timings.items():
+        figures[f"{name}_p50_ms"], figures[f"{name}_p95_ms"] = (
+            1000 * value for value in percentiles(samples)
+        )
+    env = {"COMMUNIQUE_DB": str(db)}
+    runs = max(repeat, 5)
+    figures["cli_search_s"] = median_of(
+        runs, lambda: run_process(communique("search", "nuclear"), env).seconds
+    )
+    figures["cli_points_s"] = median_of(
+        runs, lambda: run_process(communique("points", "--party", "russia"), env).seconds
+    )
+    figures["cli_show_s"] = median_of(
+        runs, lambda: run_process(communique("show", "1"), env).seconds
+    )
+    figures["peer_search_s"] = median_of(
+        runs,
+        lambda: (
+            run_process(
+                [
+                    str(BIN / "sqlite-utils"),
+                    "search",
+                    str(peer),
+                    "articles",
+                    "nuclear",
+                    "--limit",
+                    "20",
+                ]
+            ).seconds
+        ),
+    )
+    return figures
+
+
+def measure_startup(repeat: int) -> dict[str, float]:
+    runs = max(repeat, 5) * 2
+    return {
+        "help_s": median_of(runs, lambda: run_process(communique("--help")).seconds),
+        "version_s": median_of(runs, lambda: run_process(communique("--version")).seconds),
+        "click_s": median_of(
+            runs, lambda: run_process([sys.executable, "-c", "import click"]).seconds
+        ),
+    }
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+
+def table(results: list[dict[str, Any]], startup: dict[str, float]) -> list[str]:
+    lines = [
+        "| figure | " + " | ".join(f"{r['size']:,} articles" for r in results) + " |",
+        "| --- | " + " | ".join("---" for _ in results) + " |",
+    ]
+
+    def row(label: str, render: Callable[[dict[str, Any]], str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(render(r) for r in results) + " |")
+
+    row(
+        "ingest, `communique seed` (whole process)",
+        lambda r: f"{r['ingest_s']:.1f} s ({r['size'] / r['ingest_s']:,.0f} articles/s)",
+    )
+    row("floor: same rows, plain sqlite3 executemany", lambda r: f"{r['floor_s']:.1f} s")
+    row("peer: sqlite-utils insert + enable-fts", lambda r: f"{r['peer_s']:.1f} s")
+    row("ingest / floor (target <= 2)", lambda r: f"{r['ingest_s'] / r['floor_s']:.1f}")
+    row("ingest / peer (target <= 1.5)", lambda r: f"{r['ingest_s'] / r['peer_s']:.1f}")
+    row(
+        "search p50 / p95 in process",
+        lambda r: f"{r['search_p50_ms']:.2f} / {r['search_p95_ms']:.2f} ms",
+    )
+    row(
+        "points --party p50 / p95",
+        lambda r: f"{r['points_party_p50_ms']:.1f} / {r['points_party_p95_ms']:.1f} ms",
+    )
+    row(
+        "articles --since p50 / p95",
+        lambda r: f"{r['articles_since_p50_ms']:.1f} / {r['articles_since_p95_ms']:.1f} ms",
+    )
+    row(
+        "`communique search` / `points` / `show` (whole process)",
+        lambda r: f"{r['cli_search_s']:.2f} / {r['cli_points_s']:.2f} / {r['cli_show_s']:.2f} s",
+    )
+    row("`sqlite-utils search` (whole process)", lambda r: f"{r['peer_search_s']:.2f} s")
+    row("peak RSS of the ingest", lambda r: f"{r['ingest_rss_kb'] / 1024:.0f} MiB")
+    row(
+        "database bytes per byte of text (without raw documents)",
+        lambda r: (
+            f"{r['db_bytes'] / r['text_bytes']:.1f} ({r['db_bytes_without_raw'] / r['text_bytes']:.1f})"
+        ),
+    )
+    lines.append("")
+    lines.append(
+        f"Start-up: `communique --help` {startup['help_s']:.3f} s, `--version` "
+        f"{startup['version_s']:.3f} s, bare `python -c 'import click'` {startup['click_s']:.3f} s"
+        f" (ratio {startup['help_s'] / startup['click_s']:.2f}, target <= 1.3)."
+    )
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        lines.append(
+            f"Growth {small['size']:,} -> {large['size']:,}: ingest time x"
+            f"{large['ingest_s'] / small['ingest_s']:.1f} (target <= 11), search p50 x"
+            f"{large['search_p50_ms'] / small['search_p50_ms']:.1f} (target <= 2), peak RSS x"
+            f"{large['ingest_rss_kb'] / small['ingest_rss_kb']:.2f} (target <= 1.2)."
+        )
+    return lines
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    return (
+        f"{platform.system()} {platform.machine()}, {cores} cores, Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def write_readme(lines: list[str], command: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    block = "\n".join(
+        [
+            START,
+            "",
+            f"Measured with `{command}` on {machine()}, {time.strftime('%Y-%m-%d')}:",
+            "",
+            *lines,
+            "",
+            END,
+        ]
+    )
+    if START in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n## Performance\n\n" + block + "\n"
+    README.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-readme", action="store_true")
+    options = parser.parse_args(argv)
+    if not CORPUS.exists():
+        raise SystemExit(f"{CORPUS} is not here; the benchmark builds its corpora from it")
+    if shutil.which("sqlite-utils", path=str(BIN)) is None:
+        raise SystemExit("sqlite-utils is not installed: pip install -e '.[bench]'")
+    sizes = [int(size) for size in options.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="communique-bench-") as folder:
+        work = Path(folder)
+        results = []
+        for size in sizes:
+            print(f"measuring {size:,} articles...", file=sys.stderr)
+            results.append(measure_size(size, work, options.repeat))
+        startup = measure_startup(options.repeat)
+    lines = table(results, startup)
+    print("\n".join(lines))
+    if not options.no_readme:
+        command = "python tests/benchmarks/run.py" + (
+            "" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:])
+        )
+        write_readme(lines, command.strip())
+
+
+if __name__ == "__main__":
+    main()
