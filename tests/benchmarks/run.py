@@ -441,7 +441,8 @@ def table(results: list[dict[str, Any]], startup: dict[str, float]) -> list[str]
     row(
         "database bytes per byte of text (without raw documents)",
         lambda r: (
-            f"{r['db_bytes'] / r['text_bytes']:.1f} ({r['db_bytes_without_raw'] / r['text_bytes']:.1f})"
+            f"{r['db_bytes'] / r['text_bytes']:.1f}"
+            f" ({r['db_bytes_without_raw'] / r['text_bytes']:.1f})"
         ),
     )
     lines.append("")
