@@ -124,6 +124,9 @@ def test_home_phrases_and_sides_name_their_parties() -> None:
         "dprk",
         "russia",
     ]
+    china = gazetteer.parties["china"]
+    # In a Xinhua text, "the Korean side" names nobody in particular.
+    assert [p.slug for p in gazetteer.mentions("the Korean side and our side", china)] == ["china"]
     assert [p.slug for p in gazetteer.mentions("south Korea and the U.S.")] == ["rok", "usa"]
     assert [p.slug for p in gazetteer.mentions("the Democratic People's Republic of Korea")] == [
         "dprk"

@@ -35,7 +35,10 @@ class Gazetteer:
     adjectives: dict[str, str] = field(default_factory=dict)
     """adjective → slug ("Russian" → russia), for "the Russian side"."""
     home_phrases: list[str] = field(default_factory=list)
-    """Phrases meaning the home party of the text's agency ("the Korean side")."""
+    """Phrases meaning the home party of the text's agency ("our side")."""
+    own_phrases: dict[str, str] = field(default_factory=dict)
+    """Phrases that mean one party, and only in that party's own texts: "the Korean side" is
+    the DPRK in a KCNA article, but nobody in particular in a Xinhua one."""
 
     def __post_init__(self) -> None:
         self._compile()
@@ -50,7 +53,7 @@ class Gazetteer:
         # Korea" to "Republic of Korea" at the same place.
         names = alternation(list(self.aliases)) or r"(?!x)x"
         sides = alternation(list(self.adjectives)) or r"(?!x)x"
-        homes = alternation(self.home_phrases) or r"(?!x)x"
+        homes = alternation([*self.home_phrases, *self.own_phrases]) or r"(?!x)x"
         self.alias_pattern = names
         self._adjective = re.compile(rf"(?<![\w.])(?:{sides})(?![\w])")
         self._mention = re.compile(
@@ -78,6 +81,8 @@ class Gazetteer:
                 self.aliases[alias] = slug
             for adjective in strings(entry, "adjectives", origin):
                 self.adjectives[adjective] = slug
+            for phrase in strings(entry, "home_phrases", origin):
+                self.own_phrases[phrase.casefold()] = slug
         self._compile()
 
     def mentions(self, text: str, home: PartyRef | None = None) -> tuple[PartyRef, ...]:
@@ -91,7 +96,8 @@ class Gazetteer:
 
     def _party_of(self, match: re.Match[str], home: PartyRef | None) -> PartyRef | None:
         if match.group("home"):
-            return home
+            own = self.own_phrases.get(_straight(match.group("home")).casefold())
+            return home if own is None or (home is not None and home.slug == own) else None
         if match.group("adjective"):
             return self.parties[self.adjectives[_straight(match.group("adjective"))]]
         return self.parties[self.aliases[_straight(match.group("alias"))]]
