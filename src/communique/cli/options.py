@@ -18,7 +18,6 @@ __all__ = [
     "filter_options",
     "filters_from",
     "format_option",
-    "gazetteer_option",
     "vocabulary_options",
 ]
 
@@ -33,16 +32,6 @@ def format_option(function: F) -> F:
         default="table",
         show_default=True,
         help="table for reading; json (one array), jsonl or csv for other programs.",
-    )(function)
-
-
-def gazetteer_option(function: F) -> F:
-    return click.option(
-        "--gazetteer",
-        type=click.Path(exists=True, dir_okay=False),
-        envvar="COMMUNIQUE_GAZETTEER",
-        help="A TOML file of parties and aliases that extends the packaged gazetteer"
-        " (environment: COMMUNIQUE_GAZETTEER).",
     )(function)
 
 
@@ -123,13 +112,18 @@ def filters_from(options: dict[str, Any]) -> Filters:
     return Filters(**{name: options.pop(name) for name in names})
 
 
+_VOCABULARIES = (("gazetteer", "parties and aliases"), ("taxonomy", "topics"))
+
+
 def vocabulary_options(function: F) -> F:
     """--gazetteer and --taxonomy: the user's extensions of the packaged vocabularies."""
-    function = click.option(
-        "--taxonomy",
-        type=click.Path(exists=True, dir_okay=False),
-        envvar="COMMUNIQUE_TAXONOMY",
-        help="A TOML file of topics that extends the packaged taxonomy"
-        " (environment: COMMUNIQUE_TAXONOMY).",
-    )(function)
-    return gazetteer_option(function)
+    for name, holds in reversed(_VOCABULARIES):
+        variable = f"COMMUNIQUE_{name.upper()}"
+        function = click.option(
+            f"--{name}",
+            type=click.Path(exists=True, dir_okay=False),
+            envvar=variable,
+            help=f"A TOML file of {holds} that extends the packaged {name}"
+            f" (environment: {variable}).",
+        )(function)
+    return function
