@@ -79,7 +79,11 @@ class _ArrayReader:
             try:
                 value, end = self._decoder.raw_decode(self._buffer, self._position)
             except json.JSONDecodeError as error:
-                if len(self._buffer) - self._position > _MAX_RECORD or not self._fill():
+                if len(self._buffer) - self._position > _MAX_RECORD:
+                    raise ValueError(
+                        f"record larger than {_MAX_RECORD >> 20} MiB, or never closed"
+                    ) from None
+                if not self._fill():
                     raise ValueError(error.msg) from None
                 continue
             if end == len(self._buffer) and self._fill():
