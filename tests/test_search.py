@@ -146,3 +146,26 @@ def test_reparse_keeps_the_index_in_step(seeded: Path, cli: RunCli) -> None:
     assert _hits(cli, "missile", "--in", "points") == []
     assert cli("reparse").exit_code == 0
     assert [h["id"] for h in _hits(cli, "missile", "--in", "points")] != []
+
+
+def test_matches_are_bold_on_a_terminal(seeded: Path) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from conftest import console_script
+
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [str(console_script()), "--db", str(seeded), "search", "missile", "--in", "points"],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=True,
+    )
+    os.close(follower)
+    shown = os.read(leader, 65536).decode()
+    os.close(leader)
+    assert done.stderr == b""
+    assert "\x1b[1mmissile\x1b[0m" in shown
+    assert "[missile]" not in shown

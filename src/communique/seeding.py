@@ -1,6 +1,7 @@
 """Loading a set of inputs and accounting for each: what `communique seed` does.
 
-Every input is decoded and stored on its own; one that fails is reported and the rest go on.
+Every input is decoded and stored whole or not at all; one that fails is reported and the
+rest go on. Results are reported as their batch commits.
 """
 
 from __future__ import annotations
@@ -98,5 +99,6 @@ def seed(
                 progress(len(data))
         account(store.flush())
     finally:
+        store.close()
         finish_writing(engine)
     return summary

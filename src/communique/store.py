@@ -362,6 +362,13 @@ class Store:
             connection.close()
         return pending
 
+    def close(self) -> None:
+        """Give up an open batch (after an interruption): none of its rows stay."""
+        connection, self._connection, self._writer, self._pending = self._connection, None, None, []
+        if connection is not None:
+            connection.rollback()
+            connection.close()
+
     def _load(
         self, writer: Writer, decoded: DecodedText, hints: CaptureHints, origin: str
     ) -> LoadResult:
