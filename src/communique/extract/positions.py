@@ -35,6 +35,8 @@ _CLAUSE = re.compile(
     rf"(?P<helpers>(?:(?:{_words(AUXILIARIES | ADVERBS)})\s+(?:not\s+)?)*)"
     rf"(?P<verb>{_words(SUBJECT_VERBS)})\b\s*(?P<next>\w*)"
 )
+# A determiner alone is no subject: "The launch failed" has read "launch" as the verb.
+_DETERMINERS = frozenset("the a an this that these those its their such".split())
 _BE = frozenset(["be", "been", "being", "is", "are", "was", "were"])
 # Words that cannot open a subject: a clause that starts with them is not the point's
 # subject ("At a ... summit", "and that Germany").
@@ -113,6 +115,7 @@ def _clauses(point: str) -> list[Clause]:
         if (
             len(words) > _MAX_SUBJECT_WORDS
             or words[0].casefold() in _NOT_SUBJECT_START
+            or (len(words) == 1 and words[0].casefold() in _DETERMINERS)
             or subject.endswith(("'s", "\u2019s"))
         ):
             continue
