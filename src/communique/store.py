@@ -145,11 +145,10 @@ class Writer:
 
     def insert(self, table: Table, values: Mapping[str, Any]) -> int:
         """Insert one row and return its new id."""
-        row = self._cursor.execute(
-            _insert_sql(table.name, tuple(values), "RETURNING id"),
-            [_sql_value(v) for v in values.values()],
-        ).fetchone()
-        return int(row[0])
+        self._cursor.execute(
+            _insert_sql(table.name, tuple(values), ""), [_sql_value(v) for v in values.values()]
+        )
+        return int(self._cursor.lastrowid or 0)
 
     def link(self, table: Table, values: Mapping[str, Any]) -> None:
         """Insert one row of a table without ids of its own (point_parties...)."""

@@ -102,8 +102,9 @@ def clean_paragraph(text: str) -> str:
     text = " ".join(text.replace("\u00a0", " ").split())
     if any(name in text for name in GLUED_NAMES):  # the patterns are slow; most text has none
         text = _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\g<name> ", text))
-    text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
-    return _END_MARK.sub("", text)
+    if " " in text and any(f" {mark}" in text for mark in ",.;:!?"):
+        text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
+    return _END_MARK.sub("", text) if "-0-" in text else text
 
 
 def clean_headline(text: str | None) -> str | None:
