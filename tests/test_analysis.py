@@ -253,3 +253,30 @@ def test_the_corpus_round_trips_through_export(tmp_path: Path) -> None:
     assert sql(again, "SELECT count(*) FROM articles") == [(714,)]
     assert sql(again, ARTICLE_FIELDS) == sql(source, ARTICLE_FIELDS)
     assert sql(again, POINT_FIELDS) == sql(source, POINT_FIELDS)
+
+
+def test_exported_documents_are_filtered_by_their_own_section(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    story = "Pyongyang, May 2 (KCNA) -- One story, captured under two topics."
+    archive = tmp_path / "two.jsonl"
+    archive.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "topic": topic,
+                    "headline": "One story",
+                    "link": f"http://x/{n}",
+                    "date_str": "2024-05-02",
+                    "story_text": story,
+                }
+            )
+            for n, topic in enumerate(["External", "Korea"])
+        ),
+        encoding="utf-8",
+    )
+    assert cli("seed", str(archive)).exit_code == 0
+    rows = json.loads(
+        _export(db_path, "--what", "documents", "--section", "Korea", "--format", "json")
+    )
+    assert [(row["id"], row["section"]) for row in rows] == [(2, "Korea")]

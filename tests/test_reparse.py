@@ -146,3 +146,39 @@ def test_a_document_whose_extraction_now_fails_is_kept(migrated: Path, seed_text
     repaired = _reparse(migrated)
     assert (repaired.failed, repaired.documents_changed) == (0, 1)
     assert sql(migrated, "SELECT status FROM documents") == [("parsed",)]
+
+
+def test_a_document_that_cannot_be_rewritten_fails_alone(migrated: Path, seed_text: str) -> None:
+    _load(migrated, seed_text, extract)
+    other = seed_text.replace("July 21", "July 22").replace("Landmark", "Another")
+    _load(migrated, other, extract, CaptureHints())
+
+    def breaks_the_first(text: str, hints: CaptureHints) -> Extraction:
+        found = extract(text, hints)
+        assert found.article is not None
+        if "July 21" in text:
+            object.__setattr__(found.article.declarations[0].points[0], "ordinal", 0)
+        else:
+            object.__setattr__(found.article, "headline", "Rewritten")
+        return found
+
+    summary = _reparse(migrated, breaks_the_first)
+    assert (summary.documents, summary.failed, summary.articles_changed) == (2, 1, 1)
+    assert sql(migrated, "SELECT id, status FROM documents ORDER BY id") == [
+        (1, "failed"),
+        (2, "parsed"),
+    ]
+    assert sql(migrated, "SELECT headline FROM articles ORDER BY id") == [
+        ("Landmark event in DPRK-Russia history",),
+        ("Rewritten",),
+    ]
+    assert sql(migrated, "SELECT count(*) FROM declaration_points") == [(14,)]
+
+
+def test_a_single_load_in_a_batch_of_one(migrated: Path, seed_text: str) -> None:
+    engine = write_engine(migrated)
+    try:
+        result = Store(engine, batch_size=1).load("one", decode(seed_text.encode()), SEED_HINTS)
+    finally:
+        engine.dispose()
+    assert (result.outcome.value, result.document_id) == ("added", 1)

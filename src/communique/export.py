@@ -38,10 +38,10 @@ EXPORTS = {
         LEFT JOIN sources c ON c.id = d.carrier_id
         LEFT JOIN sources ds ON ds.id = d.distributor_id
         LEFT JOIN articles a ON a.id = d.article_id
-        WHERE (a.id IS NOT NULL {article_conditions()})
-           OR (a.id IS NULL AND :since IS NULL AND :until IS NULL AND :source IS NULL
-               AND :party IS NULL AND :kind IS NULL AND :topic IS NULL
-               AND (:section IS NULL OR d.section = :section))
+        WHERE (:section IS NULL OR d.section = :section)
+          AND ((a.id IS NOT NULL {article_conditions(by_section=False)})
+               OR (a.id IS NULL AND :since IS NULL AND :until IS NULL AND :source IS NULL
+                   AND :party IS NULL AND :kind IS NULL AND :topic IS NULL))
         ORDER BY d.id
     """,
     "points": f"""

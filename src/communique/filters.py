@@ -82,15 +82,19 @@ _DATES = """
            AND (:until IS NULL OR printf('%04d-%02d-%02d', a.published_year,
                 coalesce(a.published_month, 1), coalesce(a.published_day, 1)) <= :until)))
   AND (:source IS NULL OR a.source_id = (SELECT id FROM sources WHERE slug = :source))
+"""
+_SECTION = """
   AND (:section IS NULL OR EXISTS (SELECT 1 FROM documents sd
        WHERE sd.article_id = a.id AND sd.section = :section))
 """
 
 
-def article_conditions() -> str:
-    """Conditions on an article `a`: it passes when any of its points or documents does."""
+def article_conditions(*, by_section: bool = True) -> str:
+    """Conditions on an article `a`: it passes when any of its points or documents does.
+    Without `by_section`, the caller tests the section of each document itself."""
     return (
         _DATES
+        + (_SECTION if by_section else "")
         + """
   AND (:party IS NULL OR EXISTS (
        SELECT 1 FROM declarations fd JOIN declaration_parties fp ON fp.declaration_id = fd.id
@@ -113,6 +117,7 @@ def point_conditions() -> str:
     """Conditions on a point `p` of declaration `dc` in article `a`."""
     return (
         _DATES
+        + _SECTION
         + """
   AND (:party IS NULL OR EXISTS (SELECT 1 FROM point_parties fpp
        JOIN parties fpa ON fpa.id = fpp.party_id WHERE fpp.point_id = p.id AND fpa.slug = :party))

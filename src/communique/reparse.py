@@ -15,13 +15,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, select, text, update
 
 from communique.extract import extract
-from communique.extract.records import ArticleRecord, CaptureHints
+from communique.extract.records import ArticleRecord, CaptureHints, Extraction
 from communique.store import (
     Extractor,
     Writer,
     articles,
     declarations,
-    document_status,
     documents,
     failure_reason,
     published_on,
@@ -205,6 +204,35 @@ def _drop_if_orphaned(connection: Connection, article_id: int | None) -> tuple[i
     return 1, len(stored_points)
 
 
+def _mark_failed(connection: Connection, row: Any, error: Exception) -> _Change:
+    """Record why a document could not be redone; its stored rows stay as they were."""
+    values = {"status": "failed", "error": failure_reason(error)}
+    changed = (row.status, row.error) != (values["status"], values["error"])
+    if changed:
+        connection.execute(update(documents).where(documents.c.id == row.id).values(**values))
+    return _Change(document=changed, failed=True)
+
+
+def _rewrite_document(writer: Writer, row: Any, extraction: Extraction) -> _Change:
+    connection = writer.connection
+    values = writer.document_values(extraction)
+    articles_changed = points_changed = 0
+    target = None
+    if extraction.article is not None:
+        target, articles_changed, points_changed = _relink(
+            writer, row.id, row.article_id, extraction.article
+        )
+    values["article_id"] = target
+    changed = any(getattr(row, key) != value for key, value in values.items())
+    if changed:
+        connection.execute(update(documents).where(documents.c.id == row.id).values(**values))
+    if row.article_id != target:
+        dropped, dropped_points = _drop_if_orphaned(connection, row.article_id)
+        articles_changed += dropped
+        points_changed += dropped_points
+    return _Change(changed, articles_changed, points_changed)
+
+
 def _reparse_one(connection: Connection, document_id: int, extractor: Extractor) -> _Change:
     row = connection.execute(select(documents).where(documents.c.id == document_id)).one()
     hints = CaptureHints(url=row.url, published_year=row.given_year, format=row.format)
@@ -212,30 +240,12 @@ def _reparse_one(connection: Connection, document_id: int, extractor: Extractor)
     try:
         extraction = extractor(row.raw_text, hints)
     except Exception as error:  # noqa: BLE001 - recorded on the document, never lost
-        values: dict[str, Any] = {"status": "failed", "error": failure_reason(error)}
-        changed = (row.status, row.error) != (values["status"], values["error"])
-        if changed:
-            connection.execute(
-                update(documents).where(documents.c.id == document_id).values(**values)
-            )
-        return _Change(document=changed, failed=True)
-    values = writer.document_values(extraction)
-    articles_changed = points_changed = 0
-    target = None
-    if extraction.article is not None:
-        target, articles_changed, points_changed = _relink(
-            writer, document_id, row.article_id, extraction.article
-        )
-    values["article_id"] = target
-    status, _ = document_status(extraction)
-    changed = any(getattr(row, key) != value for key, value in values.items())
-    if changed:
-        connection.execute(update(documents).where(documents.c.id == document_id).values(**values))
-    if row.article_id != target:
-        dropped, dropped_points = _drop_if_orphaned(connection, row.article_id)
-        articles_changed += dropped
-        points_changed += dropped_points
-    return _Change(changed, articles_changed, points_changed, status == "failed")
+        return _mark_failed(connection, row, error)
+    try:
+        with writer.savepoint("reparse"):
+            return _rewrite_document(writer, row, extraction)
+    except Exception as error:  # noqa: BLE001 - its rows are undone; the others go on
+        return _mark_failed(connection, row, error)
 
 
 def reparse(

@@ -69,7 +69,7 @@ def _hits(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> l
                 row["published_year"], row["published_month"], row["published_day"]
             ),
             "headline": row["headline"],
-            "rank": round(row["rank"], 6),
+            "rank": row["rank"],
             "snippet": row["snippet"],
         }
         for row in rows

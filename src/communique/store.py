@@ -325,8 +325,8 @@ class Store:
 
     def load(self, origin: str, decoded: DecodedText, hints: CaptureHints) -> LoadResult:
         """Load one document in a transaction of its own."""
-        self.add(origin, decoded, hints)
-        ((_, result),) = self.flush()
+        committed = [*self.add(origin, decoded, hints), *self.flush()]
+        ((_, result),) = committed
         return result
 
     def add(
