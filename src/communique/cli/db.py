@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import click
 
 from communique.cli.main import AppContext
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @click.group()
@@ -19,6 +25,24 @@ def db() -> None:
     """
 
 
+def _require(app: AppContext) -> None:
+    """Commands that only read or take away refuse a file that does not exist."""
+    from communique.errors import DatabaseMissing
+
+    if not app.database.exists():
+        raise DatabaseMissing(f"{app.database}: no such database")
+
+
+def _move(app: AppContext, step: Callable[[Path, str], None], revision: str) -> None:
+    """Migrate and say from which revision to which."""
+    from communique import migrate
+
+    before = migrate.current(app.database)
+    step(app.database, revision)
+    after = migrate.current(app.database)
+    click.echo(f"{app.database}: {before or 'empty'} -> {after or 'empty'}")
+
+
 @db.command()
 @click.argument("revision", default="head")
 @click.pass_obj
@@ -26,10 +50,7 @@ def upgrade(app: AppContext, revision: str) -> None:
     """Upgrade the schema to REVISION (default: head), creating the file if needed."""
     from communique import migrate
 
-    before = migrate.current(app.database)
-    migrate.upgrade(app.database, revision)
-    after = migrate.current(app.database)
-    click.echo(f"{app.database}: {before or 'empty'} -> {after or 'empty'}")
+    _move(app, migrate.upgrade, revision)
 
 
 @db.command()
@@ -38,14 +59,9 @@ def upgrade(app: AppContext, revision: str) -> None:
 def downgrade(app: AppContext, revision: str) -> None:
     """Downgrade the schema to REVISION ("base" removes every table communique made)."""
     from communique import migrate
-    from communique.errors import DatabaseMissing
 
-    if not app.database.exists():
-        raise DatabaseMissing(f"{app.database}: no such database")
-    before = migrate.current(app.database)
-    migrate.downgrade(app.database, revision)
-    after = migrate.current(app.database)
-    click.echo(f"{app.database}: {before or 'empty'} -> {after or 'empty'}")
+    _require(app)
+    _move(app, migrate.downgrade, revision)
 
 
 @db.command()
@@ -53,10 +69,8 @@ def downgrade(app: AppContext, revision: str) -> None:
 def current(app: AppContext) -> None:
     """Print the database's schema revision, and whether it is the newest."""
     from communique import migrate
-    from communique.errors import DatabaseMissing
 
-    if not app.database.exists():
-        raise DatabaseMissing(f"{app.database}: no such database")
+    _require(app)
     revision = migrate.current(app.database)
     state = "(head)" if revision == migrate.head_revision() else "(upgrade available)"
     click.echo(f"{revision or 'empty'} {state}")

@@ -11,14 +11,12 @@ from communique.extract.declaration import find_declaration
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import ArticleRecord, PartyRef, SourceRef
 from communique.extract.taxonomy import Taxonomy
-from communique.extract.text import clean_paragraph, fingerprint
+from communique.extract.text import END_MARK, MAX_HEADLINE, clean_paragraph, fingerprint
 from communique.extract.vocabulary import HEADLINE_SOURCES
 
 __all__ = ["DateFacts", "build_article", "cut_body"]
 
-_END_MARK = re.compile(r"-0-\s*$")
 _HEADLINE_SOURCES = [(re.compile(pattern), source) for pattern, source in HEADLINE_SOURCES]
-_MAX_HEADLINE = 300
 
 
 @dataclass(frozen=True)
@@ -33,14 +31,14 @@ class DateFacts:
 
 
 def _looks_like_headline(paragraph: str) -> bool:
-    return len(paragraph) <= _MAX_HEADLINE and not paragraph.endswith((".", ":", ";", ","))
+    return len(paragraph) <= MAX_HEADLINE and not paragraph.endswith((".", ":", ";", ","))
 
 
 def cut_body(parts: list[str]) -> list[str]:
     """The article's own paragraphs: up to its end mark " -0-", or up to the headline of the
     next article when a page holds several."""
     for index, paragraph in enumerate(parts):
-        if _END_MARK.search(paragraph):
+        if END_MARK.search(paragraph):
             return parts[: index + 1]
         if (
             index >= 2

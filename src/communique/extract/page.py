@@ -12,13 +12,12 @@ from communique.extract.furniture import strip_furniture
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import CaptureHints, Extraction
 from communique.extract.taxonomy import Taxonomy
-from communique.extract.text import clean_headline, normalise_newlines, paragraphs
+from communique.extract.text import MAX_HEADLINE, clean_headline, normalise_newlines, paragraphs
 
 __all__ = ["extract_page"]
 
 _DATELINE_WINDOW = 6
 """How many leading paragraphs are searched for the dateline (section and headline precede it)."""
-_MAX_HEADLINE = 300
 
 
 def _body_start(parts: list[str], has_section: bool) -> int:
@@ -30,14 +29,14 @@ def _body_start(parts: list[str], has_section: bool) -> int:
     head = 2 if has_section else 1
     if len(parts) <= head:
         return 0
-    return head if len(parts[head - 1]) <= _MAX_HEADLINE else head - 1
+    return head if len(parts[head - 1]) <= MAX_HEADLINE else head - 1
 
 
 def _section_and_headline(preamble: list[str], has_section: bool) -> tuple[str | None, str | None]:
     section = None
     if has_section and len(preamble) >= 2:
         section, preamble = preamble[0], preamble[1:]
-    headline = preamble[-1] if preamble and len(preamble[-1]) <= _MAX_HEADLINE else None
+    headline = preamble[-1] if preamble and len(preamble[-1]) <= MAX_HEADLINE else None
     return section, clean_headline(headline)
 
 

@@ -7,7 +7,15 @@ import re
 
 from communique.extract.vocabulary import GLUED_NAMES
 
-__all__ = ["clean_headline", "clean_paragraph", "fingerprint", "normalise_newlines", "paragraphs"]
+__all__ = [
+    "END_MARK",
+    "MAX_HEADLINE",
+    "clean_headline",
+    "clean_paragraph",
+    "fingerprint",
+    "normalise_newlines",
+    "paragraphs",
+]
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -91,7 +99,10 @@ _NAMES = "|".join(re.escape(name) for name in GLUED_NAMES)
 _GLUED_BEFORE = re.compile(rf"(?<=[a-z0-9,;:])(?=(?:{_NAMES}))")
 _GLUED_AFTER = re.compile(rf"(?P<name>{_NAMES})(?=[a-z])")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
-_END_MARK = re.compile(r"\s*-0-\s*$")
+END_MARK = re.compile(r"\s*-0-\s*$")
+"""The wire's end mark, " -0-", that closes an article."""
+MAX_HEADLINE = 300
+"""A paragraph longer than this is never a headline."""
 # "[Juche113.2.11.]", "[2024.02.11.]": date stamps the archive appends to some headlines.
 _HEADLINE_STAMP = re.compile(r"\s*\[(?:Juche\s*)?\d{2,4}\.\d{1,2}\.\d{1,2}\.?\]\s*$")
 
@@ -104,7 +115,7 @@ def clean_paragraph(text: str) -> str:
         text = _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\g<name> ", text))
     if " " in text and any(f" {mark}" in text for mark in ",.;:!?"):
         text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
-    return _END_MARK.sub("", text) if "-0-" in text else text
+    return END_MARK.sub("", text) if "-0-" in text else text
 
 
 def clean_headline(text: str | None) -> str | None:

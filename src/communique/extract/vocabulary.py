@@ -22,7 +22,6 @@ __all__ = [
     "MONTHS",
     "OFFICE_TITLES",
     "PARTICLE_VERBS",
-    "SOURCES",
     "SOURCE_LABELS",
     "STANCE_PARTICIPLES",
     "STANCE_VERBS",
@@ -41,24 +40,6 @@ RODONG_SINMUN = SourceRef("rodong-sinmun", "Rodong Sinmun", "newspaper", "DPRK")
 VOICE_OF_KOREA = SourceRef("voice-of-korea", "Voice of Korea", "broadcaster", "DPRK")
 MINJU_CHOSON = SourceRef("minju-choson", "Minju Choson", "newspaper", "DPRK")
 NAENARA = SourceRef("naenara", "Naenara", "website", "DPRK")
-
-# Every organisation communique knows by slug; the store writes them as `sources` rows.
-SOURCES: dict[str, SourceRef] = {
-    source.slug: source
-    for source in (
-        KCNA,
-        KNS,
-        GLOBALSECURITY,
-        KCNA_WATCH,
-        KCNA_CO_JP,
-        KCNA_KP,
-        NIS,
-        RODONG_SINMUN,
-        VOICE_OF_KOREA,
-        MINJU_CHOSON,
-        NAENARA,
-    )
-}
 
 # The outlets KCNA Watch names in its "Source:" field (without the "(En)" suffix).
 SOURCE_LABELS: dict[str, SourceRef] = {
