@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def _run(db: Path, *args: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    code, out, err = _run(db, "seed", str(CORPUS))
+    code, out, err = _run(db, "seed", "--jobs", "2", str(CORPUS))
     assert (code, out) == (
         0,
         "1334 added (482 joined an existing article, 138 with no text), 0 unchanged, 0 failed\n",
@@ -131,3 +132,38 @@ def test_reparse_of_an_unchanged_database_changes_nothing(corpus_db: Path) -> No
         "1334 documents reparsed: 0 documents, 0 articles and 0 points changed, 0 failed\n",
     )
     assert sql(corpus_db, "SELECT count(*), total(id) FROM declaration_points") == before
+
+
+_SAME_ROWS = (
+    "SELECT id, origin, sha256, status, error, article_id, carrier_id FROM documents",
+    "SELECT * FROM articles",
+    "SELECT * FROM declarations",
+    "SELECT * FROM declaration_points",
+    "SELECT * FROM point_parties",
+    "SELECT * FROM point_topics",
+    "SELECT * FROM parties",
+)
+
+
+def test_extraction_in_the_writer_alone_gives_the_same_rows(
+    corpus_db: Path, tmp_path: Path
+) -> None:
+    alone = tmp_path / "alone.db"
+    code, _, err = _run(alone, "seed", "--jobs", "1", str(CORPUS))
+    assert code == 0, err
+    for statement in _SAME_ROWS:
+        assert sql(alone, statement + " ORDER BY 1, 2") == sql(
+            corpus_db, statement + " ORDER BY 1, 2"
+        ), statement
+
+
+def test_the_full_text_indexes_hold_every_row(corpus_db: Path) -> None:
+    for index, table in (
+        ("articles_fts", "articles"),
+        ("declaration_points_fts", "declaration_points"),
+    ):
+        with sqlite3.connect(corpus_db) as connection:
+            connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+        assert sql(corpus_db, f"SELECT count(*) FROM {index}") == sql(
+            corpus_db, f"SELECT count(*) FROM {table}"
+        )

@@ -169,3 +169,33 @@ def test_matches_are_bold_on_a_terminal(seeded: Path) -> None:
     assert done.stderr == b""
     assert "\x1b[1mmissile\x1b[0m" in shown
     assert "[missile]" not in shown
+
+
+def _triggers(db: Path) -> list[tuple[object, ...]]:
+    return sql(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+
+
+def test_a_load_indexes_its_rows_and_leaves_the_triggers_as_they_were(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    before = _triggers(db_path)
+    assert len(before) == 6
+    page = tmp_path / "missile.txt"
+    page.write_text(MISSILE_ARTICLE, encoding="utf-8")
+    assert cli("seed").exit_code == 0
+    assert cli("seed", str(page)).exit_code == 0
+    assert _triggers(db_path) == before
+    assert [h["id"] for h in _hits(cli, "missile", "--in", "articles")] == [2, 1]
+    with sqlite3.connect(db_path) as connection:
+        for index in ("articles_fts", "declaration_points_fts"):
+            # rank 1: check the index against the table's rows too, not only itself.
+            connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+    assert sql(db_path, "SELECT count(*) FROM declaration_points_fts") == [(7,)]
+
+
+def test_an_unfiltered_search_finds_what_a_filter_that_keeps_everything_finds(
+    cli: RunCli, seeded: Path
+) -> None:
+    for query in ("missile", "cooperation", "peace OR security", '"joint declaration"'):
+        assert _hits(cli, query) == _hits(cli, query, "--since", "1900"), query

@@ -11,6 +11,7 @@ __all__ = [
     "InputRefused",
     "ReadOnlyViolation",
     "SchemaTooNew",
+    "failure_reason",
 ]
 
 
@@ -32,3 +33,11 @@ class InputRefused(CommuniqueError):
 
 class ReadOnlyViolation(CommuniqueError):
     """A `query` tried to change the database, which that command never allows."""
+
+
+def failure_reason(error: Exception) -> str:
+    """One line saying why extraction failed: the database's own message for a rejected row
+    (not the statement and its parameters), else the error's first line."""
+    original = getattr(error, "orig", None) or error
+    message = (str(original).strip().splitlines() or [""])[0]
+    return f"extraction failed: {type(original).__name__}: {message}"

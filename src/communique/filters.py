@@ -57,6 +57,18 @@ class Filters:
     topic: str | None = None
     """A topic slug."""
 
+    @property
+    def empty(self) -> bool:
+        """No filter is set (include_undated alone filters nothing)."""
+        return (
+            all(
+                value is None
+                for value in (self.since, self.until, self.source, self.party, self.kind)
+            )
+            and self.section is None
+            and self.topic is None
+        )
+
     def params(self) -> dict[str, Any]:
         return {
             "since": self.since.first if self.since else None,

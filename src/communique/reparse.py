@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, text, update
 
+from communique.errors import failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
 from communique.store import (
@@ -22,7 +23,6 @@ from communique.store import (
     articles,
     declarations,
     documents,
-    failure_reason,
     published_on,
 )
 

@@ -6,15 +6,17 @@ rest go on. Results are reported as their batch commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from communique.decoding import decode
+from communique.decoding import DecodedText, decode
 from communique.errors import InputRefused
 from communique.extract import extract
+from communique.extract.records import CaptureHints
 from communique.inputs import Capture, InputProblem
 from communique.store import Extractor, LoadResult, Outcome, Store
+from communique.workers import START_AFTER, Ahead, Job
 
 __all__ = ["Report", "SeedSummary", "seed"]
 
@@ -54,20 +56,61 @@ def _read(capture: Capture) -> bytes:
         raise InputRefused(f"cannot read: {error.strerror or error}") from None
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """An input read and decoded, waiting for the store."""
+
+    origin: str
+    decoded: DecodedText
+    hints: CaptureHints
+    size: int
+
+
+@dataclass(frozen=True)
+class _Refused:
+    origin: str
+    reason: str
+
+
+def _prepared(inputs: Iterable[Capture | InputProblem]) -> Iterator[_Ready | _Refused]:
+    for item in inputs:
+        if isinstance(item, InputProblem):
+            yield _Refused(item.origin, item.reason)
+            continue
+        try:
+            data = _read(item)
+            decoded = decode(data)
+        except InputRefused as refused:
+            yield _Refused(item.origin, str(refused))
+            continue
+        yield _Ready(item.origin, decoded, item.hints, len(data))
+
+
+def _job(item: _Ready | _Refused) -> Job | None:
+    if isinstance(item, _Refused):
+        return None
+    return Job(item.decoded.sha256, item.decoded.text, item.hints)
+
+
 def seed(
     database: Path,
     inputs: Iterable[Capture | InputProblem],
     report: Report,
     extractor: Extractor = extract,
     progress: Callable[[int], None] | None = None,
+    *,
+    jobs: int = 1,
+    workers_after: int = START_AFTER,
 ) -> SeedSummary:
     """Load every input, each document whole or not at all. `progress` is told how many
-    bytes of input each document took, for a progress bar."""
+    bytes of input each document took, for a progress bar. With `jobs` above 1, loads of
+    more than `workers_after` documents extract in that many worker processes."""
     from communique.database import finish_writing, write_engine
 
     summary = SeedSummary()
     engine = write_engine(database)
     store = Store(engine, extractor)
+    ahead: Ahead[_Ready | _Refused] = Ahead(extractor, jobs, database, start_after=workers_after)
 
     def account(results: list[tuple[str, LoadResult]]) -> None:
         for origin, result in results:
@@ -82,23 +125,17 @@ def seed(
             report(origin, result.reason or "; ".join(result.warnings), result)
 
     try:
-        for item in inputs:
-            if isinstance(item, InputProblem):
+        for item, extracted in ahead.run(_prepared(inputs), _job):
+            if isinstance(item, _Refused):
                 summary.failed.append((item.origin, item.reason))
                 report(item.origin, item.reason, None)
                 continue
-            try:
-                data = _read(item)
-                decoded = decode(data)
-            except InputRefused as refused:
-                summary.failed.append((item.origin, str(refused)))
-                report(item.origin, str(refused), None)
-                continue
-            account(store.add(item.origin, decoded, item.hints))
+            account(store.add(item.origin, item.decoded, item.hints, extracted))
             if progress is not None:
-                progress(len(data))
+                progress(item.size)
         account(store.flush())
     finally:
+        ahead.close()
         store.close()
         finish_writing(engine)
     return summary

@@ -1,12 +1,15 @@
 """Writing captures to the database: the raw document first, then what extraction found.
 
-Each capture is one transaction. The document row is written before extraction runs, and the
-derived rows (article, declarations, signatories, points, parties) go in a savepoint: if
-extraction or writing fails, the savepoint is rolled back and the document stays, marked
-failed, with the reason. A crash before commit leaves nothing of the capture at all.
+Documents are written in batches, one write transaction per batch, and each document in a
+savepoint of its own: its row (the verbatim text and its sha256) goes in first, and the
+derived rows (article, declarations, signatories, points, parties) in a nested savepoint.
+If extraction or writing fails, only the nested savepoint is rolled back and the document
+stays, marked failed, with the reason. Extraction may have run ahead in a worker process
+(see `workers`); a worker's failure is recorded the same way. A crash before a batch commits
+leaves nothing of its documents at all, and no result is reported before its commit.
 
-Writes go through SQLAlchemy Core on the model tables rather than the ORM unit of work: one
-statement per row, no object bookkeeping, which keeps archive-sized loads fast.
+Rows are written on the driver's cursor inside SQLAlchemy's transaction, one statement per
+row, with no ORM bookkeeping; the full-text indexes catch up once per batch (`indexing`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Table
 
 from communique.decoding import DecodedText
+from communique.errors import failure_reason
 from communique.extract import extract
 from communique.extract.records import (
     ArticleRecord,
@@ -33,6 +37,7 @@ from communique.extract.records import (
     SourceRef,
     TopicRef,
 )
+from communique.indexing import DeferredIndex
 from communique.models import (
     Article,
     Declaration,
@@ -46,8 +51,9 @@ from communique.models import (
     Source,
     Topic,
 )
+from communique.workers import Extracted, Failed
 
-__all__ = ["LoadResult", "Outcome", "Store", "Writer", "document_status", "failure_reason"]
+__all__ = ["LoadResult", "Outcome", "Store", "Writer", "document_status"]
 
 documents = cast(Table, Document.__table__)
 articles = cast(Table, Article.__table__)
@@ -102,14 +108,6 @@ def document_status(extraction: Extraction) -> tuple[str, str | None]:
     return "parsed", None
 
 
-def failure_reason(error: Exception) -> str:
-    """One line saying why extraction failed: the database's own message for a rejected row
-    (not the statement and its parameters), else the error's first line."""
-    original = getattr(error, "orig", None) or error
-    message = (str(original).strip().splitlines() or [""])[0]
-    return f"extraction failed: {type(original).__name__}: {message}"
-
-
 @cache
 def _insert_sql(table: str, columns: tuple[str, ...], tail: str) -> str:
     marks = ", ".join("?" for _ in columns)
@@ -141,34 +139,34 @@ class Writer:
         self._ids: dict[tuple[str, str], int] = {}
         # The hot path runs on the driver's own cursor, in the same transaction: statement by
         # statement, SQLAlchemy's execution machinery would cost more than SQLite itself.
-        self._cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
     def insert(self, table: Table, values: Mapping[str, Any]) -> int:
         """Insert one row and return its new id."""
-        self._cursor.execute(
+        self.cursor.execute(
             _insert_sql(table.name, tuple(values), ""), [_sql_value(v) for v in values.values()]
         )
-        return int(self._cursor.lastrowid or 0)
+        return int(self.cursor.lastrowid or 0)
 
     def link(self, table: Table, values: Mapping[str, Any]) -> None:
         """Insert one row of a table without ids of its own (point_parties...)."""
-        self._cursor.execute(_insert_sql(table.name, tuple(values), ""), list(values.values()))
+        self.cursor.execute(_insert_sql(table.name, tuple(values), ""), list(values.values()))
 
     @contextmanager
     def savepoint(self, name: str) -> Iterator[None]:
         """A savepoint on the driver's cursor: its rows are undone if the block raises."""
-        self._cursor.execute(f"SAVEPOINT {name}")
+        self.cursor.execute(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException:
-            self._cursor.execute(f"ROLLBACK TO {name}")
-            self._cursor.execute(f"RELEASE {name}")
+            self.cursor.execute(f"ROLLBACK TO {name}")
+            self.cursor.execute(f"RELEASE {name}")
             raise
-        self._cursor.execute(f"RELEASE {name}")
+        self.cursor.execute(f"RELEASE {name}")
 
     def update(self, table: Table, row_id: int, values: Mapping[str, Any]) -> None:
         assignments = ", ".join(f"{column} = ?" for column in values)
-        self._cursor.execute(
+        self.cursor.execute(
             f"UPDATE {table.name} SET {assignments} WHERE id = ?",
             [*(_sql_value(v) for v in values.values()), row_id],
         )
@@ -184,11 +182,11 @@ class Writer:
         if key in self._ids:
             return self._ids[key]
         columns = ("slug", *values)
-        self._cursor.execute(
+        self.cursor.execute(
             _insert_sql(table.name, columns, "ON CONFLICT (slug) DO NOTHING"),
             [slug, *values.values()],
         )
-        row = self._cursor.execute(f"SELECT id FROM {table.name} WHERE slug = ?", [slug])
+        row = self.cursor.execute(f"SELECT id FROM {table.name} WHERE slug = ?", [slug])
         found = int(row.fetchone()[0])
         self._ids[key] = found
         return found
@@ -235,7 +233,7 @@ class Writer:
         }
 
     def existing_article(self, fingerprint: str) -> int | None:
-        row = self._cursor.execute("SELECT id FROM articles WHERE fingerprint = ?", [fingerprint])
+        row = self.cursor.execute("SELECT id FROM articles WHERE fingerprint = ?", [fingerprint])
         found = row.fetchone()
         return int(found[0]) if found else None
 
@@ -297,6 +295,12 @@ class Writer:
                 self.link(point_topics, {"point_id": point_id, "topic_id": self.topic_id(topic)})
 
 
+class _WorkerFailed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Store:
     """Loads decoded captures into one database, many documents per transaction.
 
@@ -320,6 +324,7 @@ class Store:
         self._batch_seconds = batch_seconds
         self._connection: Connection | None = None
         self._writer: Writer | None = None
+        self._index: DeferredIndex | None = None
         self._opened = 0.0
         self._pending: list[tuple[str, LoadResult]] = []
 
@@ -330,16 +335,22 @@ class Store:
         return result
 
     def add(
-        self, origin: str, decoded: DecodedText, hints: CaptureHints
+        self,
+        origin: str,
+        decoded: DecodedText,
+        hints: CaptureHints,
+        extracted: Extracted | None = None,
     ) -> list[tuple[str, LoadResult]]:
-        """Load a document into the open batch; returns the results committed by it, if any."""
+        """Load a document into the open batch; returns the results committed by it, if any.
+        `extracted` is its extraction when a worker has done it already."""
         if self._connection is None:
             self._connection = self._engine.connect()
             self._connection.begin()
             self._writer = Writer(self._connection)
+            self._index = DeferredIndex.hold(self._writer.cursor)
             self._opened = time.monotonic()
         assert self._writer is not None
-        self._pending.append((origin, self._load(self._writer, decoded, hints, origin)))
+        self._pending.append((origin, self._load(self._writer, origin, decoded, hints, extracted)))
         full = len(self._pending) >= self._batch_size
         if full or time.monotonic() - self._opened >= self._batch_seconds:
             return self.flush()
@@ -347,11 +358,18 @@ class Store:
 
     def flush(self) -> list[tuple[str, LoadResult]]:
         """Commit the open batch and return its results."""
-        connection, pending = self._connection, self._pending
-        self._connection, self._writer, self._pending = None, None, []
+        connection, pending, writer, index = (
+            self._connection,
+            self._pending,
+            self._writer,
+            self._index,
+        )
+        self._connection, self._writer, self._index, self._pending = None, None, None, []
         if connection is None:
             return pending
         try:
+            if writer is not None and index is not None:
+                index.catch_up(writer.cursor)
             connection.commit()
         except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each document
             connection.rollback()
@@ -364,16 +382,22 @@ class Store:
     def close(self) -> None:
         """Give up an open batch (after an interruption): none of its rows stay."""
         connection, self._connection, self._writer, self._pending = self._connection, None, None, []
+        self._index = None
         if connection is not None:
             connection.rollback()
             connection.close()
 
     def _load(
-        self, writer: Writer, decoded: DecodedText, hints: CaptureHints, origin: str
+        self,
+        writer: Writer,
+        origin: str,
+        decoded: DecodedText,
+        hints: CaptureHints,
+        extracted: Extracted | None,
     ) -> LoadResult:
-        existing = writer.connection.exec_driver_sql(
+        existing = writer.cursor.execute(
             "SELECT id, status, error FROM documents WHERE sha256 = ?", (decoded.sha256,)
-        ).first()
+        ).fetchone()
         if existing is not None:
             return _unchanged(*existing)
         try:
@@ -381,10 +405,13 @@ class Store:
                 document_id = self._insert_document(writer, origin, decoded, hints)
                 try:
                     with writer.savepoint("derived"):
-                        return self._derive(writer, document_id, decoded.text, hints)
+                        extraction = self._extraction(decoded.text, hints, extracted)
+                        return self._derive(writer, document_id, extraction)
                 except Exception as error:  # noqa: BLE001 - recorded with the document
                     writer.forget()
-                    reason = failure_reason(error)
+                    reason = (
+                        error.reason if isinstance(error, _WorkerFailed) else failure_reason(error)
+                    )
                     writer.update(documents, document_id, {"status": "failed", "error": reason})
                     return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
         except Exception as error:  # noqa: BLE001 - the document itself could not be stored
@@ -411,10 +438,16 @@ class Store:
             },
         )
 
-    def _derive(
-        self, writer: Writer, document_id: int, text: str, hints: CaptureHints
-    ) -> LoadResult:
-        extraction = self._extract(text, hints)
+    def _extraction(
+        self, text: str, hints: CaptureHints, extracted: Extracted | None
+    ) -> Extraction:
+        if extracted is None:
+            return self._extract(text, hints)
+        if isinstance(extracted, Failed):
+            raise _WorkerFailed(extracted.reason)
+        return extracted
+
+    def _derive(self, writer: Writer, document_id: int, extraction: Extraction) -> LoadResult:
         article_id, joined = None, False
         if extraction.article is not None:
             article_id = writer.existing_article(extraction.article.fingerprint)

@@ -249,14 +249,20 @@ ORDER = (
 
 
 def insert_floor(db: Path, rows: Rows) -> float:
-    """Insert the rows with executemany in one transaction; returns the seconds it took."""
+    """Insert the rows with executemany in one transaction and index them; returns the
+    seconds it took."""
     connection = sqlite3.connect(db, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA cache_size = -65536")
     connection.execute("PRAGMA temp_store = MEMORY")
+    from communique.indexing import DeferredIndex
+
     start = time.perf_counter()
     connection.execute("BEGIN IMMEDIATE")
+    # The fastest way this schema allows: FTS5 indexes the new rows in one statement after
+    # the inserts, as `seed` does, rather than through its triggers row by row.
+    index = DeferredIndex.hold(connection.cursor())
     for table in ORDER:
         if table not in rows.tables:
             continue
@@ -265,6 +271,7 @@ def insert_floor(db: Path, rows: Rows) -> float:
         connection.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows.tables[table]
         )
+    index.catch_up(connection.cursor())
     connection.execute("COMMIT")
     seconds = time.perf_counter() - start
     connection.close()
@@ -416,7 +423,7 @@ def table(results: list[dict[str, Any]], startup: dict[str, float]) -> list[str]
         "ingest, `communique seed` (whole process)",
         lambda r: f"{r['ingest_s']:.1f} s ({r['size'] / r['ingest_s']:,.0f} articles/s)",
     )
-    row("floor: same rows, plain sqlite3 executemany", lambda r: f"{r['floor_s']:.1f} s")
+    row("floor: same rows, plain sqlite3 executemany, then FTS", lambda r: f"{r['floor_s']:.1f} s")
     row("peer: sqlite-utils insert + enable-fts", lambda r: f"{r['peer_s']:.1f} s")
     row("ingest / floor (target <= 2)", lambda r: f"{r['ingest_s'] / r['floor_s']:.1f}")
     row("ingest / peer (target <= 1.5)", lambda r: f"{r['ingest_s'] / r['peer_s']:.1f}")

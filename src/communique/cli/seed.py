@@ -19,12 +19,20 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, even on a terminal.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes extracting in parallel on loads of more than a few hundred documents"
+    " (default: one per core; 1 extracts in the loading process).",
+)
 @vocabulary_options
 @click.pass_obj
 def seed(
     app: AppContext,
     paths: tuple[str, ...],
     quiet: bool,
+    jobs: int | None,
     gazetteer: str | None,
     taxonomy: str | None,
 ) -> None:
@@ -42,6 +50,7 @@ def seed(
     from communique.inputs import captures, packaged_captures
     from communique.seeding import seed as load
     from communique.store import LoadResult, Outcome
+    from communique.workers import default_jobs
 
     def report(origin: str, message: str, result: LoadResult | None) -> None:
         if result is None or result.outcome is Outcome.FAILED:
@@ -56,7 +65,14 @@ def seed(
     app.prepare(create=True)
     inputs = captures(list(paths)) if paths else packaged_captures()
     with _progress_bar(paths, quiet) as progress:
-        summary = load(app.database, inputs, report, extractor_for(gazetteer, taxonomy), progress)
+        summary = load(
+            app.database,
+            inputs,
+            report,
+            extractor_for(gazetteer, taxonomy),
+            progress,
+            jobs=jobs or default_jobs(),
+        )
     click.echo(summary.line())
     if not summary.ok:
         raise SystemExit(ExitStatus.FAILURE)

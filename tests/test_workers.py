@@ -1,0 +1,135 @@
+"""Extraction in worker processes: the same rows as extraction in the writer, in the same
+order, and a failing or dying worker costs no document."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from communique.extract import CaptureHints, Extraction, extract
+from communique.inputs import captures
+from communique.migrate import bring_to_head
+from communique.seeding import SeedSummary, seed
+
+from conftest import sql
+
+ROWS = (
+    "SELECT id, origin, sha256, status, error, article_id FROM documents ORDER BY id",
+    "SELECT id, headline, body, fingerprint FROM articles ORDER BY id",
+    "SELECT id, article_id, kind, title FROM declarations ORDER BY id",
+    "SELECT id, declaration_id, ordinal, text FROM declaration_points ORDER BY id",
+    "SELECT point_id, party_id FROM point_parties ORDER BY point_id, party_id",
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'cooperation' ORDER BY rowid",
+)
+
+
+def _texts(folder: Path, seed_text: str, count: int) -> Path:
+    """`count` distinct captures: the seed article, each with its own sentence in the lead."""
+    folder.mkdir()
+    lead_start = seed_text.index("\nPyongyang, July 21")
+    lead_end = seed_text.index("\n", lead_start + 1)
+    for number in range(count):
+        text = f"{seed_text[:lead_end]} Copy {number} of the article.{seed_text[lead_end:]}"
+        (folder / f"{number:03}.txt").write_text(text, encoding="utf-8")
+    # A repeat of the first text, far enough on to be extracted by a worker.
+    (folder / "zzz-repeat.txt").write_bytes((folder / "000.txt").read_bytes())
+    return folder
+
+
+def _load(db: Path, folder: Path, jobs: int, extractor: object = extract) -> SeedSummary:
+    bring_to_head(db, lambda _: None)
+    failures: list[str] = []
+    summary = seed(
+        db,
+        captures([str(folder)]),
+        lambda origin, message, result: failures.append(message) if message else None,
+        extractor,  # type: ignore[arg-type]
+        jobs=jobs,
+        workers_after=5,
+    )
+    return summary
+
+
+def _rows(db: Path) -> list[list[tuple[object, ...]]]:
+    return [sql(db, statement) for statement in ROWS]
+
+
+def test_workers_give_the_rows_the_writer_gives(tmp_path: Path, seed_text: str) -> None:
+    folder = _texts(tmp_path / "texts", seed_text, 80)
+    alone, together = tmp_path / "alone.db", tmp_path / "together.db"
+    assert _load(alone, folder, jobs=1).line() == "80 added, 1 unchanged, 0 failed"
+    assert _load(together, folder, jobs=2).line() == "80 added, 1 unchanged, 0 failed"
+    assert _rows(together) == _rows(alone)
+    assert sql(together, "SELECT count(*) FROM declaration_points") == [(80 * 7,)]
+
+
+def marking_extractor(text: str, hints: CaptureHints) -> Extraction:
+    """Says, as a warning of the document, whether a worker process extracted it."""
+    found = extract(text, hints)
+    if multiprocessing.parent_process() is None:
+        return found
+    return replace(found, warnings=(*found.warnings, "extracted in a worker"))
+
+
+def _in_workers(db: Path) -> list[int]:
+    rows = sql(db, "SELECT id FROM documents WHERE error = 'extracted in a worker' ORDER BY id")
+    return [int(str(row[0])) for row in rows]
+
+
+def test_past_the_first_documents_workers_extract(tmp_path: Path, seed_text: str) -> None:
+    folder = _texts(tmp_path / "texts", seed_text, 40)
+    db = tmp_path / "marked.db"
+    _load(db, folder, jobs=2, extractor=marking_extractor)
+    # The writer does the first five itself; the repeat at the end is never extracted.
+    assert _in_workers(db) == list(range(6, 41))
+
+
+def failing_extractor(text: str, hints: CaptureHints) -> Extraction:
+    if "Copy 40 " in text:
+        raise ValueError("no dateline in copy 40")
+    return extract(text, hints)
+
+
+def test_a_failure_in_a_worker_is_recorded_with_its_document(
+    tmp_path: Path, seed_text: str
+) -> None:
+    folder = _texts(tmp_path / "texts", seed_text, 60)
+    db = tmp_path / "failing.db"
+    summary = _load(db, folder, jobs=2, extractor=failing_extractor)
+    assert summary.failed == [
+        (str(folder / "040.txt"), "extraction failed: ValueError: no dateline in copy 40")
+    ]
+    assert sql(
+        db, "SELECT origin, status, error, article_id FROM documents WHERE status != 'parsed'"
+    ) == [
+        (
+            str(folder / "040.txt"),
+            "failed",
+            "extraction failed: ValueError: no dateline in copy 40",
+            None,
+        )
+    ]
+    assert sql(db, "SELECT count(*) FROM documents") == [(60,)]
+    assert sql(db, "SELECT count(*) FROM articles") == [(59,)]
+
+
+def dying_extractor(text: str, hints: CaptureHints) -> Extraction:
+    """Kills the worker process that meets copy 50; the writer extracts it fine."""
+    if "Copy 50 " in text and multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return marking_extractor(text, hints)
+
+
+def test_a_dead_worker_costs_no_document(tmp_path: Path, seed_text: str) -> None:
+    folder = _texts(tmp_path / "texts", seed_text, 70)
+    alone, dying = tmp_path / "alone.db", tmp_path / "dying.db"
+    _load(alone, folder, jobs=1, extractor=marking_extractor)
+    summary = _load(dying, folder, jobs=2, extractor=dying_extractor)
+    assert (summary.added, summary.unchanged, summary.failed) == (70, 1, [])
+    assert _rows(dying)[1:] == _rows(alone)[1:]  # all but the documents' worker marks
+    # Workers did the first chunk or less; from the death on, the writer extracts.
+    marked = _in_workers(dying)
+    assert marked == list(range(6, 6 + len(marked)))
+    assert 51 not in marked
