@@ -80,3 +80,18 @@ def sql(db: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
     """Read the database with plain sqlite3, not our code, so tests see what users see."""
     with sqlite3.connect(db) as connection:
         return connection.execute(statement, params).fetchall()
+
+
+def write_variants(folder: Path, seed_text: str, count: int, start: int = 0) -> list[Path]:
+    """`count` distinct captures of the seed article, each with its own sentence in the lead
+    (so its own text and fingerprint) and the same seven points."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lead_start = seed_text.index("\nPyongyang, July 21")
+    lead_end = seed_text.index("\n", lead_start + 1)
+    written = []
+    for number in range(start, start + count):
+        page = folder / f"{number:05}.txt"
+        text = f"{seed_text[:lead_end]} Copy {number} of the article.{seed_text[lead_end:]}"
+        page.write_text(text, encoding="utf-8")
+        written.append(page)
+    return written

@@ -3,9 +3,11 @@ and the migrations describe the same schema."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -86,7 +88,7 @@ def test_models_match_migrations(db_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced_on_application_connections(seeded: Path) -> None:
-    with connect(seeded) as connection:
+    with closing(connect(seeded)) as connection:
         assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             connection.execute(
@@ -249,3 +251,50 @@ def test_an_unknown_revision_is_one_clear_line(cli: RunCli, seeded: Path) -> Non
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot move to revision 'nonsense':")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.fixture
+def revision_0002(db_path: Path) -> Path:
+    """A database written by communique at revision 0002: the seed and one plain article."""
+    with sqlite3.connect(db_path) as connection:
+        connection.executescript((FIXTURES / "revision-0002.sql").read_text(encoding="utf-8"))
+    assert sql(db_path, "SELECT version_num FROM alembic_version") == [("0002",)]
+    return db_path
+
+
+def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: RunCli) -> None:
+    counts, sample = sql(revision_0002, COUNTS), sql(revision_0002, SAMPLE)
+    assert counts == [(2, 2, 1, 7, 13, 2, 2, 2)]
+    result = cli("search", "missile", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
+    )
+    assert sql(revision_0002, COUNTS) == counts
+    assert sql(revision_0002, SAMPLE) == sample
+    # 0003 indexed the rows already there, and tagged nothing until reparse.
+    assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
+        ("point", 4),
+        ("article", 1),
+    ]
+    assert sql(revision_0002, "SELECT count(*) FROM declaration_points_fts") == [(7,)]
+    assert cli("check").exit_code == 0
+    assert cli("reparse").exit_code == 0
+    assert sql(revision_0002, "SELECT count(*) FROM point_topics") != [(0,)]
+    assert sql(revision_0002, COUNTS) == counts
+
+
+def test_0003_downgrades_and_upgrades_again_with_data(revision_0002: Path, cli: RunCli) -> None:
+    counts, sample = sql(revision_0002, COUNTS), sql(revision_0002, SAMPLE)
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("reparse").exit_code == 0
+    down = cli("db", "downgrade", "0002")
+    assert down.exit_code == 0, down.output
+    assert sql(revision_0002, "SELECT version_num FROM alembic_version") == [("0002",)]
+    left = {name for (name,) in sql(revision_0002, "SELECT name FROM sqlite_master")}
+    assert {"topics", "point_topics", "articles_fts", "article_overview"} & left == set()
+    assert sql(revision_0002, COUNTS) == counts
+    assert sql(revision_0002, SAMPLE) == sample
+    assert cli("db", "upgrade").exit_code == 0
+    assert sql(revision_0002, COUNTS) == counts
+    assert cli("check").exit_code == 0

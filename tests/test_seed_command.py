@@ -7,7 +7,7 @@ from pathlib import Path
 
 from communique.resources import seed_dir
 
-from conftest import SEED_NAME, RunCli, sql
+from conftest import SEED_NAME, RunCli, run_console, sql
 
 SEED_URL = "https://www.globalsecurity.org/wmd/library/news/dprk/2000/dprk-000721.htm"
 
@@ -237,3 +237,10 @@ def test_foreign_keys_are_declared_and_indexed(seeded: Path) -> None:
     assert ("ix_articles_published_on",) in sql(
         seeded, "SELECT name FROM sqlite_master WHERE type = 'index'"
     )
+
+
+def test_a_finished_load_leaves_a_plain_rollback_journal_file(tmp_path: Path) -> None:
+    db = tmp_path / "plain.db"
+    assert run_console("--db", str(db), "seed").returncode == 0
+    assert sql(db, "PRAGMA journal_mode") == [("delete",)]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["plain.db"]

@@ -152,9 +152,15 @@ def finish_writing(engine: Engine) -> None:
     files. WAL is only wanted while loading; another writer still busy keeps it."""
     engine.dispose()
     try:
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
-            connection.exec_driver_sql("PRAGMA journal_mode = DELETE")
+        # On the driver's connection: through SQLAlchemy, the first statement would open a
+        # transaction (BEGIN IMMEDIATE), inside which SQLite cannot leave WAL.
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA busy_timeout = 0")
+            cursor.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            connection.close()
     except Exception:  # noqa: BLE001 - best effort: another process holds the file
         pass
     finally:

@@ -13,6 +13,10 @@ from communique.errors import InputRefused
 
 __all__ = ["DecodedText", "decode"]
 
+_HTML_STARTS = ("<!doctype html", "<html")
+"""A saved web page rather than its text: loading the markup as an article would bury the text
+in tags and scripts, so it is refused with what to do instead."""
+
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 
 
@@ -56,6 +60,9 @@ def decode(data: bytes) -> DecodedText:
     if not data:
         raise InputRefused("empty file")
     text, encoding = _decode_utf16(data) or _decode_8bit(data)
-    if not text.removeprefix("\ufeff").strip():
+    start = text.removeprefix("\ufeff").lstrip()
+    if not start:
         raise InputRefused("contains only whitespace")
+    if start[:15].lower().startswith(_HTML_STARTS):
+        raise InputRefused("an HTML page, not text; save the article as plain text and load that")
     return DecodedText(text, encoding, hashlib.sha256(data).hexdigest())

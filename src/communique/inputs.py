@@ -6,6 +6,7 @@ publication year); the packaged seed/ folder has one, and so may any folder a us
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
@@ -14,11 +15,19 @@ from functools import partial
 from pathlib import Path
 
 from communique.archives import ArchiveProblem, read_archive
-from communique.errors import CommuniqueError
+from communique.errors import CommuniqueError, InputRefused
 from communique.extract.records import RECORD_FORMAT, CaptureHints
 from communique.resources import seed_dir
 
-__all__ = ["STDIN", "Capture", "InputProblem", "captures", "packaged_captures", "read_manifest"]
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "STDIN",
+    "Capture",
+    "InputProblem",
+    "captures",
+    "packaged_captures",
+    "read_manifest",
+]
 
 STDIN = "-"
 MANIFEST = "manifest.toml"
@@ -62,8 +71,51 @@ def read_manifest(path: Path) -> dict[str, CaptureHints]:
     return hints
 
 
-def _file_capture(path: Path, origin: str, hints: CaptureHints) -> Capture:
-    return Capture(origin=origin, read=path.read_bytes, hints=hints)
+MAX_TEXT_BYTES = 16 << 20
+"""The largest text file loaded as one document unless the user allows more (`--max-size`):
+an article is kilobytes, and a file this size is almost surely not one, while reading it
+whole would take that much memory and more for its extraction."""
+
+
+def _too_large(size: int, limit: int) -> InputRefused:
+    return InputRefused(
+        f"{size:,} bytes, over the {limit / 2**20:g} MiB limit for one text"
+        " (raise it with --max-size if this really is one article)"
+    )
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > limit:
+            raise _too_large(size, limit)
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise _too_large(len(data), limit)
+    return data
+
+
+def _read_stdin(limit: int) -> bytes:
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputRefused(
+            f"more than {limit / 2**20:g} MiB, the limit for one text"
+            " (raise it with --max-size if this really is one article)"
+        )
+    return data
+
+
+def _file_capture(path: Path, origin: str, hints: CaptureHints, limit: int) -> Capture:
+    return Capture(origin=origin, read=partial(_read_file, path, limit), hints=hints)
+
+
+def _unusable(path: Path) -> str:
+    """Why a path that is not a file or directory cannot be loaded, in the system's words."""
+    try:
+        path.stat()
+    except OSError as error:
+        return (error.strerror or str(error)).lower()
+    return "not a regular file or directory"
 
 
 def _archive_captures(path: Path, given: str) -> Iterator[Capture | InputProblem]:
@@ -80,19 +132,19 @@ def _archive_captures(path: Path, given: str) -> Iterator[Capture | InputProblem
 
 
 def _path_captures(
-    path: Path, given: str, hints: dict[str, CaptureHints]
+    path: Path, given: str, hints: dict[str, CaptureHints], limit: int
 ) -> Iterator[Capture | InputProblem]:
     if path.suffix.lower() in ARCHIVE_SUFFIXES:
         yield from _archive_captures(path, given)
     else:
-        yield _file_capture(path, str(path.resolve()), hints.get(path.name, CaptureHints()))
+        yield _file_capture(path, str(path.resolve()), hints.get(path.name, CaptureHints()), limit)
 
 
 def packaged_captures() -> Iterator[Capture]:
     """Every file the packaged seed manifest lists."""
     folder = seed_dir()
     for name, hints in read_manifest(folder / MANIFEST).items():
-        yield _file_capture(folder / name, f"communique:seed/{name}", hints)
+        yield _file_capture(folder / name, f"communique:seed/{name}", hints, MAX_TEXT_BYTES)
 
 
 def _manifest_beside(path: Path) -> dict[str, CaptureHints] | InputProblem:
@@ -105,12 +157,16 @@ def _manifest_beside(path: Path) -> dict[str, CaptureHints] | InputProblem:
         return InputProblem(str(manifest), str(error).removeprefix(f"{manifest}: "))
 
 
-def _directory_captures(folder: Path) -> Iterator[Capture | InputProblem]:
+def _directory_captures(folder: Path, limit: int) -> Iterator[Capture | InputProblem]:
+    """Every loadable file below the folder, in name order. Links to folders are not
+    followed (a link back up would never end); a link to nothing, or in a loop, is named."""
     loadable = TEXT_SUFFIXES | ARCHIVE_SUFFIXES
-    files = sorted(
-        path for path in folder.rglob("*") if path.suffix.lower() in loadable and path.is_file()
-    )
-    if not files:
+    named = sorted(path for path in folder.rglob("*") if path.suffix.lower() in loadable)
+    files = [path for path in named if path.is_file()]
+    for path in named:
+        if not path.is_file() and not path.is_dir():
+            yield InputProblem(str(path), _unusable(path))
+    if not named:
         yield InputProblem(str(folder), f"directory holds no {LOADABLE} file")
     manifests: dict[Path, dict[str, CaptureHints] | InputProblem] = {}
     for path in files:
@@ -120,26 +176,25 @@ def _directory_captures(folder: Path) -> Iterator[Capture | InputProblem]:
                 yield found
         hints = manifests[path.parent]
         if not isinstance(hints, InputProblem):
-            yield from _path_captures(path, str(path), hints)
+            yield from _path_captures(path, str(path), hints, limit)
 
 
-def captures(paths: list[str]) -> Iterator[Capture | InputProblem]:
+def captures(paths: list[str], max_bytes: int = MAX_TEXT_BYTES) -> Iterator[Capture | InputProblem]:
     """What the paths on a command line name, in order; problems are yielded, not raised, so
-    one bad path does not stop the others from loading."""
+    one bad path does not stop the others from loading. A text file over `max_bytes` is
+    refused before it is read."""
     for given in paths:
         if given == STDIN:
-            yield Capture(origin="<stdin>", read=sys.stdin.buffer.read)
+            yield Capture(origin="<stdin>", read=partial(_read_stdin, max_bytes))
             continue
         path = Path(given)
         if path.is_dir():
-            yield from _directory_captures(path)
+            yield from _directory_captures(path, max_bytes)
         elif path.is_file():
             hints = _manifest_beside(path)
             if isinstance(hints, InputProblem):
                 yield hints
             else:
-                yield from _path_captures(path, given, hints)
-        elif path.exists():
-            yield InputProblem(given, "not a regular file or directory")
+                yield from _path_captures(path, given, hints, max_bytes)
         else:
-            yield InputProblem(given, "no such file or directory")
+            yield InputProblem(given, _unusable(path))

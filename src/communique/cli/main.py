@@ -137,6 +137,8 @@ def _register() -> None:
         finding.export,
         maintenance.reparse,
         maintenance.report,
+        maintenance.check,
+        maintenance.backup,
         db.db,
     ):
         main.add_command(command)

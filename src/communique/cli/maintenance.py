@@ -62,3 +62,55 @@ def report(app: AppContext, fmt: str) -> None:
         write_json(found, sys.stdout)
     else:
         click.echo(render_report(found))
+
+
+def _existing(app: AppContext) -> None:
+    if not app.database.exists():
+        raise click.ClickException(
+            f"{app.database}: no such database; name it with --db or COMMUNIQUE_DB"
+        )
+
+
+@click.command()
+@click.pass_obj
+def check(app: AppContext) -> None:
+    """Check the database end to end, changing nothing: SQLite's integrity check, foreign
+    keys, the full-text indexes against their tables, the schema revision, and every
+    document's text against its sha256. Exits 1 and lists the problems when any is found.
+
+    \b
+    Example:
+        communique check && communique backup archive-copy.db
+    """
+    from communique.checks import check as run
+
+    _existing(app)
+    found = run(app.database)
+    if found.ok:
+        click.echo(found.summary())
+        return
+    for problem in found.problems:
+        click.echo(f"problem: {problem}")
+    click.echo(f"{len(found.problems)} problem(s) found", err=True)
+    raise SystemExit(ExitStatus.FAILURE)
+
+
+@click.command()
+@click.argument("destination", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace DESTINATION if it exists.")
+@click.pass_obj
+def backup(app: AppContext, destination: str, force: bool) -> None:
+    """Copy the database to DESTINATION with SQLite's online backup API: a consistent copy,
+    safe to take while another process is loading. Never overwrites a file without --force.
+
+    \b
+    Example:
+        communique backup ~/backups/communique-2026-11-29.db
+    """
+    from pathlib import Path
+
+    from communique.checks import backup as run
+
+    _existing(app)
+    size = run(app.database, Path(destination), force=force)
+    click.echo(f"backed up {app.database} to {destination} ({size:,} bytes)")

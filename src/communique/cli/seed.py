@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     help="Processes extracting in parallel on loads of more than a few hundred documents"
     " (default: one per core; 1 extracts in the loading process).",
 )
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    metavar="MIB",
+    help="Refuse a text file larger than this many MiB (an article is a few KiB).",
+)
 @vocabulary_options
 @click.pass_obj
 def seed(
@@ -33,6 +41,7 @@ def seed(
     paths: tuple[str, ...],
     quiet: bool,
     jobs: int | None,
+    max_size: int,
     gazetteer: str | None,
     taxonomy: str | None,
 ) -> None:
@@ -63,7 +72,7 @@ def seed(
             )
 
     app.prepare(create=True)
-    inputs = captures(list(paths)) if paths else packaged_captures()
+    inputs = captures(list(paths), max_size << 20) if paths else packaged_captures()
     with _progress_bar(paths, quiet) as progress:
         summary = load(
             app.database,

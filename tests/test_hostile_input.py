@@ -1,0 +1,248 @@
+"""Inputs generated to be awkward: every one either loads exactly, or is refused with one line
+naming the file (and record) while the good inputs of the same run still load, and nothing of
+a refused input is written."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from communique.inputs import Capture, captures
+from communique.migrate import bring_to_head
+from communique.seeding import seed
+
+from conftest import RunCli, sql
+
+GOOD = "good.txt"
+
+
+def _variant(seed_text: str, day: int) -> str:
+    """The seed article on another day: a text of its own, with the same seven points."""
+    return seed_text.replace("July 21", f"July {day}")
+
+
+def _run_with_good(cli: RunCli, tmp_path: Path, seed_text: str, bad: Path) -> tuple[int, list[str]]:
+    """Load the bad input between two good ones; returns the exit status and stderr lines."""
+    good = tmp_path / GOOD
+    good.write_text(_variant(seed_text, 2), encoding="utf-8")
+    other = tmp_path / "other-good.txt"
+    other.write_text(_variant(seed_text, 3), encoding="utf-8")
+    result = cli("seed", str(good), str(bad), str(other))
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("communique:")]
+    return result.exit_code, lines
+
+
+def _stored(db: Path) -> list[tuple[object, ...]]:
+    return sql(db, "SELECT count(*), (SELECT count(*) FROM declaration_points) FROM articles")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b" \r\n\t\n", "contains only whitespace"),
+        ("nul.txt", b"Headline\n\nPyongyang, May 2 (KCNA) -- a\x00b", "binary file"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("latin.txt", b"caf\xc3 \x81\x8d", "not UTF-8 or Windows-1252 text"),
+        (
+            "page.txt",
+            b"\n<!DOCTYPE html><html><body><p>Pyongyang, May 2 (KCNA) -- Text.</p></body></html>",
+            "an HTML page, not text",
+        ),
+    ],
+)
+def test_refused_text_is_one_line_and_the_good_ones_load(
+    cli: RunCli,
+    db_path: Path,
+    tmp_path: Path,
+    seed_text: str,
+    name: str,
+    content: bytes,
+    reason: str,
+) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    code, lines = _run_with_good(cli, tmp_path, seed_text, bad)
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: {reason}"), lines
+    assert sql(db_path, "SELECT count(*) FROM documents WHERE origin = ?", str(bad)) == [(0,)]
+    assert _stored(db_path) == [(2, 14)]
+
+
+@pytest.mark.parametrize(
+    ("name", "encode", "encoding"),
+    [
+        ("bom8.txt", lambda text: codecs.BOM_UTF8 + text.encode("utf-8"), "utf-8"),
+        ("bom16.txt", lambda text: text.encode("utf-16"), "utf-16-le"),
+        ("crlf.txt", lambda text: text.replace("\n", "\r\n").encode("utf-8"), "utf-8"),
+        ("cr.txt", lambda text: text.replace("\n", "\r").encode("utf-8"), "utf-8"),
+        (
+            "smart.txt",
+            lambda text: text.replace("Papers here", "\u201cPapers\u201d here").encode("cp1252"),
+            "cp1252",
+        ),
+        (
+            "control.txt",
+            lambda text: (
+                text.replace("Papers here", "Papers\x07 here\x1b") + "x" * 10_000 + "\n"
+            ).encode("utf-8"),
+            "utf-8",
+        ),
+    ],
+)
+def test_awkward_text_loads_whole_with_its_bytes_kept(
+    cli: RunCli,
+    db_path: Path,
+    tmp_path: Path,
+    seed_text: str,
+    name: str,
+    encode,
+    encoding: str,  # type: ignore[no-untyped-def]
+) -> None:
+    data = encode(_variant(seed_text, 9))
+    page = tmp_path / name
+    page.write_bytes(data)
+    code, lines = _run_with_good(cli, tmp_path, seed_text, page)
+    assert (code, lines) == (0, [])
+    ((raw, stored_encoding, digest, status),) = sql(
+        db_path,
+        "SELECT raw_text, encoding, sha256, status FROM documents WHERE origin = ?",
+        str(page.resolve()),
+    )
+    assert stored_encoding == encoding
+    assert str(raw).encode(encoding) == data  # verbatim: the stored text gives the bytes back
+    assert digest == hashlib.sha256(data).hexdigest()
+    assert status == "parsed"
+    assert _stored(db_path) == [(3, 21)]
+    assert sql(
+        db_path,
+        "SELECT count(*) FROM declaration_points p JOIN declarations d ON d.id = p.declaration_id"
+        " JOIN articles a ON a.id = d.article_id WHERE a.published_day = 9",
+    ) == [(7,)]
+
+
+def test_a_50_mb_text_is_refused_before_it_is_read(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as out:
+        out.truncate(50 << 20)  # sparse: 50 MB on paper, nothing on disk
+    code, lines = _run_with_good(cli, tmp_path, seed_text, big)
+    assert code == 1
+    assert lines == [
+        f"error: {big.resolve()}: 52,428,800 bytes, over the 16 MiB limit for one text"
+        " (raise it with --max-size if this really is one article)"
+    ]
+    assert _stored(db_path) == [(2, 14)]
+
+
+def test_the_size_limit_can_be_raised(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    page = tmp_path / "padded.txt"
+    page.write_text(_variant(seed_text, 4) + "\n" * (2 << 20), encoding="utf-8")
+    refused = cli("seed", "--max-size", "1", str(page))
+    assert refused.exit_code == 1 and "over the 1 MiB limit" in refused.stderr
+    assert cli("seed", "--max-size", "3", str(page)).exit_code == 0
+    assert _stored(db_path) == [(1, 7)]
+
+
+@pytest.mark.parametrize(
+    ("content", "errors"),
+    [
+        ('[{"headline": "A", "story_text": "B"', ["record 0: Expecting ',' delimiter"]),
+        ('{"a": 1}', ["record 0: has neither story_text nor headline"]),
+        (
+            '[{"headline": 5, "story_text": ["b"]}, 7]',
+            [
+                "record 0: headline must be text, found int",
+                "record 1: expected an object, found int",
+            ],
+        ),
+    ],
+)
+def test_bad_json_names_the_file_and_record(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str, content: str, errors: list[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    code, lines = _run_with_good(cli, tmp_path, seed_text, bad)
+    assert code == 1
+    assert lines == [f"error: {bad}: {error}" for error in errors]
+    assert _stored(db_path) == [(2, 14)]
+    assert sql(db_path, "SELECT count(*) FROM documents") == [(2,)]
+
+
+def test_links_to_nothing_and_in_a_loop_are_named(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_variant(seed_text, 5), encoding="utf-8")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    (folder / "up").symlink_to(tmp_path)  # a link to a folder above: not followed
+    result = cli("seed", str(folder))
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("error")] == [
+        f"error: {folder / 'gone.txt'}: no such file or directory",
+        f"error: {folder / 'loop.txt'}: too many levels of symbolic links",
+    ]
+    assert result.stdout == "1 added, 0 unchanged, 2 failed\n"
+    assert _stored(db_path) == [(1, 7)]
+
+
+def _capture_that_cannot_be_read(origin: str) -> Capture:
+    def read() -> bytes:
+        raise PermissionError(13, "Permission denied", origin)
+
+    return Capture(origin, read)
+
+
+def test_unreadable_and_vanished_files_fail_alone(tmp_path: Path, seed_text: str) -> None:
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    for day in (5, 6, 7):
+        (folder / f"{day}.txt").write_text(_variant(seed_text, day), encoding="utf-8")
+    listed = list(captures([str(folder)]))
+    (folder / "6.txt").unlink()  # gone between listing and reading
+    unreadable = folder / "8.txt"
+    if os.geteuid() != 0:
+        unreadable.write_text(_variant(seed_text, 8), encoding="utf-8")
+        unreadable.chmod(0)
+        listed.append(next(iter(captures([str(unreadable)]))))  # type: ignore[arg-type]
+    else:  # root reads any file: stand in for one the system will not let us read
+        listed.append(_capture_that_cannot_be_read(str(unreadable)))
+    db = tmp_path / "store.db"
+    bring_to_head(db, lambda _: None)
+    said: list[tuple[str, str]] = []
+    summary = seed(db, listed, lambda origin, message, _: said.append((origin, message)))
+    assert summary.failed == [
+        (str((folder / "6.txt").resolve()), "cannot read: No such file or directory"),
+        (
+            str(unreadable.resolve()) if os.geteuid() != 0 else str(unreadable),
+            "cannot read: Permission denied",
+        ),
+    ]
+    assert summary.added == 2
+    assert sql(db, "SELECT count(*) FROM documents") == [(2,)]
+
+
+def test_json_lines_with_a_bad_line_keep_the_others(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    archive = tmp_path / "mixed.jsonl"
+    record = {"headline": "Talks held", "story_text": _variant(seed_text, 6)}
+    archive.write_text(
+        json.dumps(record) + "\n{not json\n" + json.dumps([1]) + "\n", encoding="utf-8"
+    )
+    result = cli("seed", str(archive))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert [line.split(": ")[2] for line in errors] == ["record 1", "record 2"]
+    assert sql(db_path, "SELECT count(*) FROM documents") == [(1,)]

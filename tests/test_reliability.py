@@ -1,0 +1,205 @@
+"""Promises under stress, with the real console script in subprocesses: a load killed with
+SIGKILL leaves a sound file and resumes without duplicates; four loads and a searcher at once
+never see "database is locked"; a backup taken mid-load is consistent; `check` finds damage."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import console_script, run_console, sql, write_variants
+
+POINTS_PER_ARTICLE = 7
+
+
+def _start_seed(db: Path, *paths: Path) -> subprocess.Popen[str]:
+    """A load in a process group of its own, so that a kill reaches its workers too."""
+    return subprocess.Popen(
+        [str(console_script()), "--db", str(db), "seed", "--quiet", *map(str, paths)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _documents(db: Path) -> int:
+    try:
+        return int(str(sql(db, "SELECT count(*) FROM documents")[0][0]))
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def _wait_for_documents(db: Path, process: subprocess.Popen[str], at_least: int = 1) -> int:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        count = _documents(db)
+        if count >= at_least:
+            return count
+        time.sleep(0.02)
+    pytest.fail(f"the load ended or stalled before {at_least} documents were committed")
+
+
+def _assert_sound(db: Path) -> None:
+    """Everything a crash or a race could break, read with plain sqlite3."""
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        for index in ("articles_fts", "declaration_points_fts"):
+            connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+    # Each document all-or-nothing: every article has all its points, every parsed
+    # document its article, and nothing was stored twice.
+    assert sql(
+        db,
+        "SELECT count(*) FROM articles a WHERE (SELECT count(*) FROM declaration_points p"
+        " JOIN declarations d ON d.id = p.declaration_id WHERE d.article_id = a.id) != ?",
+        POINTS_PER_ARTICLE,
+    ) == [(0,)]
+    assert sql(
+        db, "SELECT count(*) FROM documents WHERE status != 'parsed' OR article_id IS NULL"
+    ) == [(0,)]
+    assert sql(db, "SELECT count(*) - count(DISTINCT sha256) FROM documents") == [(0,)]
+    assert sql(db, "SELECT count(*) - count(DISTINCT fingerprint) FROM articles") == [(0,)]
+
+
+def _counts(db: Path) -> list[tuple[object, ...]]:
+    return sql(
+        db,
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
+        " (SELECT count(*) FROM declaration_points), (SELECT count(*) FROM articles_fts),"
+        " (SELECT count(*) FROM declaration_points_fts)",
+    )
+
+
+def test_a_load_killed_mid_way_loses_nothing_committed_and_resumes(
+    tmp_path: Path, seed_text: str
+) -> None:
+    total = 3000
+    folder = tmp_path / "captures"
+    write_variants(folder, seed_text, total)
+    db = tmp_path / "store.db"
+    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
+    load = _start_seed(db, folder)
+    _wait_for_documents(db, load)
+    os.killpg(load.pid, signal.SIGKILL)
+    load.wait()
+    assert load.returncode == -signal.SIGKILL
+    committed = _documents(db)
+    assert 0 < committed < total, "the load finished before it could be killed"
+    _assert_sound(db)
+    assert _counts(db) == [(committed, committed, committed * 7, committed, committed * 7)]
+
+    again = run_console("--db", str(db), "seed", "--quiet", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == f"{total - committed} added, {committed} unchanged, 0 failed\n"
+    _assert_sound(db)
+    assert _counts(db) == [(total, total, total * 7, total, total * 7)]
+    assert run_console("--db", str(db), "check").returncode == 0
+
+
+def test_four_loads_and_a_searcher_at_once(tmp_path: Path, seed_text: str) -> None:
+    folder = tmp_path / "captures"
+    pages = write_variants(folder, seed_text, 800)
+    db = tmp_path / "store.db"
+    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
+    # Overlapping shares: every page is in two of the four loads.
+    shares = [tmp_path / f"share-{n}" for n in range(4)]
+    for number, share in enumerate(shares):
+        share.mkdir()
+        for page in pages[number * 200 : number * 200 + 400] + pages[: max(0, number * 200 - 400)]:
+            (share / page.name).symlink_to(page)
+    loads = [_start_seed(db, share) for share in shares]
+    searches = 0
+    while any(load.poll() is None for load in loads):
+        found = run_console("--db", str(db), "search", "cooperation", "--format", "json")
+        assert found.returncode == 0, found.stderr
+        searches += 1
+    outputs = [load.communicate() for load in loads]
+    for load, (_, err) in zip(loads, outputs, strict=True):
+        assert load.returncode == 0, err
+        assert "locked" not in err
+    added = sum(int(out.split()[0]) for out, _ in outputs)
+    assert added == 800
+    assert searches > 0
+    _assert_sound(db)
+    assert _counts(db) == [(800, 800, 5600, 800, 5600)]
+
+
+def test_a_backup_taken_during_a_load_is_consistent(tmp_path: Path, seed_text: str) -> None:
+    folder = tmp_path / "captures"
+    write_variants(folder, seed_text, 2500)
+    db, copy = tmp_path / "store.db", tmp_path / "copy.db"
+    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
+    load = _start_seed(db, folder)
+    _wait_for_documents(db, load)
+    made = run_console("--db", str(db), "backup", str(copy))
+    load.communicate()
+    assert load.returncode == 0
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(f"backed up {db} to {copy} (")
+    _assert_sound(copy)
+    checked = run_console("--db", str(copy), "check")
+    assert checked.returncode == 0, checked.stdout
+    assert sql(copy, "PRAGMA journal_mode") == [("delete",)]
+    assert 0 < _documents(copy) <= 2500
+
+
+def test_backup_never_overwrites_without_force(seeded: Path, tmp_path: Path) -> None:
+    target = tmp_path / "existing.db"
+    target.write_bytes(b"precious")
+    refused = run_console("--db", str(seeded), "backup", str(target))
+    assert refused.returncode == 1
+    assert refused.stderr == f"Error: {target}: already exists; use --force to replace it\n"
+    assert target.read_bytes() == b"precious"
+    assert run_console("--db", str(seeded), "backup", "--force", str(target)).returncode == 0
+    assert sql(target, "SELECT count(*) FROM declaration_points") == [(7,)]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".existing")] == []
+
+
+def test_check_passes_a_sound_database(seeded: Path) -> None:
+    result = run_console("--db", str(seeded), "check")
+    assert (result.returncode, result.stdout) == (
+        0,
+        "ok: integrity, foreign keys, full-text indexes, schema at revision 0003,"
+        " sha256 of 1 documents\n",
+    )
+
+
+def test_check_lists_every_problem(seeded: Path) -> None:
+    with sqlite3.connect(seeded) as connection:
+        connection.execute("UPDATE documents SET raw_text = raw_text || ' ' WHERE id = 1")
+        connection.execute("DROP TRIGGER declaration_points_fts_insert")
+        connection.execute(
+            "INSERT INTO declaration_points (declaration_id, ordinal, text) VALUES (1, 8, 'x')"
+        )
+        connection.execute("INSERT INTO point_parties (point_id, party_id) VALUES (8, 999)")
+    before = seeded.read_bytes()
+    result = run_console("--db", str(seeded), "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "problem: foreign key: point_parties row 14 names a missing parties row",
+        "problem: full-text: trigger declaration_points_fts_insert is missing,"
+        " so new rows go unindexed",
+        "problem: full-text: declaration_points_fts does not match declaration_points"
+        " (database disk image is malformed); rebuild it with:"
+        " INSERT INTO declaration_points_fts(declaration_points_fts) VALUES ('rebuild')",
+        "problem: document 1: raw text does not match its sha256",
+    ]
+    assert result.stderr == "4 problem(s) found\n"
+    assert seeded.read_bytes() == before  # checking changed nothing
+
+
+def test_check_refuses_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    result = run_console("--db", str(missing), "check")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: {missing}: no such database; name it with --db or COMMUNIQUE_DB\n"
+    )
+    assert not missing.exists()
