@@ -199,3 +199,25 @@ def test_an_unfiltered_search_finds_what_a_filter_that_keeps_everything_finds(
 ) -> None:
     for query in ("missile", "cooperation", "peace OR security", '"joint declaration"'):
         assert _hits(cli, query) == _hits(cli, query, "--since", "1900"), query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "missile' OR 1=1 --",
+        "x'); DROP TABLE articles; --",
+        'missile" OR rowid > 0 OR "',
+        "* FROM articles --",
+    ],
+)
+def test_a_query_cannot_leave_its_match(cli: RunCli, seeded: Path, query: str) -> None:
+    before = seeded.read_bytes()
+    result = cli("search", query, "--format", "json")
+    # Whatever FTS5 makes of the words, it is a search: an error line or some hits.
+    if result.exit_code == 1:
+        assert result.stderr.startswith(f"Error: cannot search for {query!r}")
+    else:
+        assert all(hit["type"] in ("article", "point") for hit in json.loads(result.stdout))
+    assert sql(seeded, "SELECT count(*) FROM articles") == [(1,)]
+    assert seeded.read_bytes() == before
+    assert cli("points", "--party", "russia' OR '1'='1").exit_code == 1
