@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from communique.extract import CaptureHints, extract
 from communique.extract.dateline import find_dateline
 from communique.extract.gazetteer import load_gazetteer
-from communique.extract.text import clean_headline, clean_paragraph, paragraphs
+from communique.extract.text import clean_headline, clean_paragraph, fingerprint, paragraphs
 
 from conftest import RunCli, sql
 
@@ -171,3 +173,20 @@ def test_a_users_gazetteer_extends_the_packaged_one(
     refused = cli("seed", "--gazetteer", str(bad), str(page))
     assert refused.exit_code == 1
     assert refused.stderr.strip().splitlines()[-1].startswith(f"Error: {bad}:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks held in Pyongyang -- the two sides agreed.",
+        "snake_case and under_scores, tabs\tand\nnew lines",
+        "\u201cPeace\u201d \u2014 the sides\u2019 view\u2026 and\u00a0more",
+        "Stra\u00dfe, \u00c9cole, na\u00efve: the DPRK\u2019s stand",
+        "  ",
+        "\u00bd 1\u00b2 \u2160 \u0661\u0662",
+    ],
+)
+def test_fingerprint_reads_words_as_the_pattern_defines_them(text: str) -> None:
+    # The definition every stored fingerprint was made by; the fast path must agree with it.
+    words = re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    assert fingerprint(text) == hashlib.sha256(words.encode("utf-8")).hexdigest()

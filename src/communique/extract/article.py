@@ -38,7 +38,7 @@ def cut_body(parts: list[str]) -> list[str]:
     """The article's own paragraphs: up to its end mark " -0-", or up to the headline of the
     next article when a page holds several."""
     for index, paragraph in enumerate(parts):
-        if END_MARK.search(paragraph):
+        if "-0-" in paragraph and END_MARK.search(paragraph):
             return parts[: index + 1]
         if (
             index >= 2

@@ -31,14 +31,26 @@ def _term_pattern(term: str) -> str:
     return r"\b" + r"[\s-]+".join(words) + r"(?![\w])"
 
 
+_NOT_WORD = re.compile(r"\W+")
+
+
+def _first_word(term: str) -> str:
+    """The lowercase letters a term's match must begin with: its first run of word characters
+    (a stem's, for "reunif*"; "north" for "north-south")."""
+    found = re.match(r"\w+", term.lower())
+    return found.group() if found else ""
+
+
 @dataclass
 class Taxonomy:
     topics: dict[str, TopicRef] = field(default_factory=dict)
     terms: dict[str, list[str]] = field(default_factory=dict)
-    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
-    _anchors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    """Per topic, the lowercase start of each term: a topic whose anchors are all absent from
-    a text cannot match, and its pattern is not run at all."""
+    _by_anchor: dict[str, list[tuple[str, re.Pattern[str]]]] = field(
+        default_factory=dict, repr=False
+    )
+    """" " + the first word of terms → per topic, the pattern of its terms that begin so. A
+    term can match only where its first word begins a word of the text, so a text runs only
+    the patterns of the first words it holds."""
 
     def merge(self, tables: dict[str, Any], origin: str) -> None:
         topics = tables.get("topics", {})
@@ -53,21 +65,35 @@ class Taxonomy:
                 raise CommuniqueError(f"{origin}: topics.{slug} needs a name")
             self.topics[slug] = TopicRef(slug, name)
             self.terms.setdefault(slug, []).extend(strings(entry, "terms", origin))
-            alternation = "|".join(_term_pattern(term) for term in self.terms[slug])
-            self._patterns[slug] = re.compile(alternation or r"(?!x)x", re.IGNORECASE)
-            self._anchors[slug] = tuple(
-                term.split()[0].rstrip("*").lower().replace("\u2019", "'")
-                for term in self.terms[slug]
-            )
+        self._index()
+
+    def _index(self) -> None:
+        grouped: dict[str, dict[str, list[str]]] = {}
+        for slug, terms in self.terms.items():
+            for term in terms:
+                anchor = " " + _first_word(term)
+                grouped.setdefault(anchor, {}).setdefault(slug, []).append(_term_pattern(term))
+        self._by_anchor = {
+            anchor: [
+                (slug, re.compile("|".join(patterns), re.IGNORECASE))
+                for slug, patterns in by_topic.items()
+            ]
+            for anchor, by_topic in grouped.items()
+        }
 
     def tag(self, text: str) -> tuple[TopicRef, ...]:
         """The topics whose terms occur in `text`, in the taxonomy's order."""
-        lowered = text.lower().replace("\u2019", "'")
-        return tuple(
-            self.topics[slug]
-            for slug, pattern in self._patterns.items()
-            if any(anchor in lowered for anchor in self._anchors[slug]) and pattern.search(text)
-        )
+        # With every non-word character a space, " " + a word's start is in `words`.
+        words = " " + _NOT_WORD.sub(" ", text.lower())
+        found: set[str] = set()
+        for anchor, candidates in self._by_anchor.items():
+            if anchor in words:
+                found.update(
+                    slug
+                    for slug, pattern in candidates
+                    if slug not in found and pattern.search(text)
+                )
+        return tuple(topic for slug, topic in self.topics.items() if slug in found)
 
 
 def load_taxonomy(extra: Path | None = None) -> Taxonomy:

@@ -91,8 +91,22 @@ def fingerprint(body: str) -> str:
     Two captures of one article differ in such details, never in their words, so this is what
     makes a second capture join the article instead of duplicating it.
     """
-    words = _NOT_WORD.sub(" ", body.casefold()).strip()
+    folded = body.casefold()
+    if not folded.isascii():
+        for mark in _COMMON_MARKS:  # not word characters: spaces either way
+            folded = folded.replace(mark, " ")
+    if folded.isascii():  # most texts: a byte table does what the pattern does, faster
+        words = " ".join(folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split())
+    else:
+        words = _NOT_WORD.sub(" ", folded).strip()
     return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+_COMMON_MARKS = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2013", "\u2014", "\u2026", "\u00a0")
+_ASCII_WORDS = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(
+    32 for _ in range(128)
+)
+"""Letters and digits stay, every other byte becomes a space: `_NOT_WORD` for ASCII."""
 
 
 _NAMES = "|".join(re.escape(name) for name in GLUED_NAMES)
