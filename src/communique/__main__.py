@@ -1,3 +1,5 @@
 from communique.cli import main
 
-main(prog_name="communique")
+# Guarded: worker processes of a load import the main module again, and must not rerun it.
+if __name__ == "__main__":
+    main(prog_name="communique")

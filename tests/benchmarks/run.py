@@ -14,6 +14,7 @@ only ratios between figures of one run mean anything on a shared machine.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -508,6 +509,9 @@ def main(argv: list[str] | None = None) -> None:
     if shutil.which("sqlite-utils", path=str(BIN)) is None:
         raise SystemExit("sqlite-utils is not installed: pip install -e '.[bench]'")
     sizes = [int(size) for size in options.sizes.split(",")]
+    # Byte-compile the package as installing a wheel does, so that start-up is measured as
+    # users see it even where PYTHONDONTWRITEBYTECODE keeps an editable install uncompiled.
+    compileall.compile_dir(ROOT / "src" / "communique", quiet=1)
     with tempfile.TemporaryDirectory(prefix="communique-bench-") as folder:
         work = Path(folder)
         results = []
