@@ -142,10 +142,9 @@ class Writer:
         self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
     def insert(self, table: Table, values: Mapping[str, Any]) -> int:
-        """Insert one row and return its new id."""
-        self.cursor.execute(
-            _insert_sql(table.name, tuple(values), ""), [_sql_value(v) for v in values.values()]
-        )
+        """Insert one row and return its new id; values go to the driver as they are (dates
+        as `_sql_value` makes them)."""
+        self.cursor.execute(_insert_sql(table.name, tuple(values), ""), list(values.values()))
         return int(self.cursor.lastrowid or 0)
 
     def link(self, table: Table, values: Mapping[str, Any]) -> None:
@@ -238,7 +237,9 @@ class Writer:
         return int(found[0]) if found else None
 
     def insert_article(self, article: ArticleRecord) -> int:
-        article_id = self.insert(articles, self.article_values(article))
+        values = self.article_values(article)
+        values["published_on"] = _sql_value(values["published_on"])
+        article_id = self.insert(articles, values)
         self.insert_declarations(article_id, article.declarations)
         return article_id
 
@@ -432,7 +433,7 @@ class Store:
                 "encoding": decoded.encoding,
                 "format": hints.format,
                 "given_year": hints.published_year,
-                "received_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                "received_at": _sql_value(dt.datetime.now(dt.UTC).replace(tzinfo=None)),
                 "status": "failed",
                 "error": "extraction did not finish",
             },
