@@ -3,6 +3,7 @@ traceback, and never leaves a half-written row."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,10 @@ import pytest
 from communique.database import write_engine
 from communique.decoding import decode
 from communique.extract import CaptureHints, Extraction, extract
+from communique.indexing import DeferredIndex
 from communique.store import Outcome, Store
 
-from conftest import RunCli, sql
+from conftest import RunCli, sql, write_variants
 
 
 def _counts(db: Path) -> list[tuple[object, ...]]:
@@ -256,3 +258,39 @@ def test_reloading_a_document_that_did_not_load_cleanly_says_so(
         f"warning: {path}: already stored as document 1, incomplete:"
         " no headline found; no dateline found\n"
     )
+
+
+def test_a_batch_that_cannot_commit_reports_each_document_truly(
+    db_path: Path, cli: RunCli, seed_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lost batch loses only its own documents: a repeat of one committed earlier is still
+    stored, and says so."""
+    assert cli("db", "upgrade").exit_code == 0
+    first, second = (
+        decode(page.read_bytes()) for page in write_variants(tmp_path / "pages", seed_text, 2)
+    )
+    engine = write_engine(db_path)
+    try:
+        store = Store(engine)
+        assert store.load("first", first, CaptureHints()).outcome is Outcome.ADDED
+
+        def fails(self: DeferredIndex, cursor: object) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(DeferredIndex, "catch_up", fails)
+        results = [
+            *store.add("first again", first, CaptureHints()),
+            *store.add("second", second, CaptureHints()),
+            *store.add("second again", second, CaptureHints()),
+            *store.flush(),
+        ]
+    finally:
+        engine.dispose()
+    lost = "not stored: OperationalError: disk I/O error"
+    assert [(origin, r.outcome, r.reason) for origin, r in results] == [
+        ("first again", Outcome.UNCHANGED, None),
+        ("second", Outcome.FAILED, lost),
+        ("second again", Outcome.FAILED, lost),
+    ]
+    assert _counts(db_path) == [(1, 1, 1, 7)]
+    assert len(sql(db_path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")) == 6

@@ -277,7 +277,7 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
         ("point", 4),
         ("article", 1),
     ]
-    assert sql(revision_0002, "SELECT count(*) FROM declaration_points_fts") == [(7,)]
+    assert sql(revision_0002, "SELECT count(*) FROM declaration_points_fts_docsize") == [(7,)]
     assert cli("check").exit_code == 0
     assert cli("reparse").exit_code == 0
     assert sql(revision_0002, "SELECT count(*) FROM point_topics") != [(0,)]

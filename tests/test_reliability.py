@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,8 @@ def _counts(db: Path) -> list[tuple[object, ...]]:
     return sql(
         db,
         "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
-        " (SELECT count(*) FROM declaration_points), (SELECT count(*) FROM articles_fts),"
-        " (SELECT count(*) FROM declaration_points_fts)",
+        " (SELECT count(*) FROM declaration_points), (SELECT count(*) FROM articles_fts_docsize),"
+        " (SELECT count(*) FROM declaration_points_fts_docsize)",
     )
 
 
@@ -172,7 +173,7 @@ def test_check_passes_a_sound_database(seeded: Path) -> None:
 
 
 def test_check_lists_every_problem(seeded: Path) -> None:
-    with sqlite3.connect(seeded) as connection:
+    with closing(sqlite3.connect(seeded)) as connection, connection:
         connection.execute("UPDATE documents SET raw_text = raw_text || ' ' WHERE id = 1")
         connection.execute("DROP TRIGGER declaration_points_fts_insert")
         connection.execute(
@@ -185,14 +186,39 @@ def test_check_lists_every_problem(seeded: Path) -> None:
     assert result.stdout.splitlines() == [
         "problem: foreign key: point_parties row 14 names a missing parties row",
         "problem: full-text: trigger declaration_points_fts_insert is missing,"
-        " so new rows go unindexed",
-        "problem: full-text: declaration_points_fts does not match declaration_points"
-        " (database disk image is malformed); rebuild it with:"
+        " so changed rows go unindexed",
+        "problem: full-text: declaration_points_fts lacks 1 and has 0 extra of the rows of"
+        " declaration_points; rebuild it with:"
         " INSERT INTO declaration_points_fts(declaration_points_fts) VALUES ('rebuild')",
         "problem: document 1: raw text does not match its sha256",
     ]
     assert result.stderr == "4 problem(s) found\n"
     assert seeded.read_bytes() == before  # checking changed nothing
+
+
+def test_check_compares_the_indexed_words_with_the_rows(seeded: Path) -> None:
+    with closing(sqlite3.connect(seeded)) as connection, connection:
+        connection.execute("DROP TRIGGER articles_fts_update")
+        connection.execute("UPDATE articles SET body = 'Nothing about missiles.' WHERE id = 1")
+    result = run_console("--db", str(seeded), "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "problem: full-text: trigger articles_fts_update is missing, so changed rows go unindexed",
+        "problem: full-text: articles_fts does not match articles (database disk image is"
+        " malformed); rebuild it with: INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+    ]
+
+
+def test_check_during_a_load_says_what_it_could_not_compare(seeded: Path) -> None:
+    with closing(sqlite3.connect(seeded, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # a load holding the write lock
+        result = run_console("--db", str(seeded), "check")
+        writer.execute("ROLLBACK")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("ok: integrity, foreign keys, full-text indexes,")
+    assert result.stderr == (
+        "note: words of the full-text indexes not compared (database is locked)\n"
+    )
 
 
 def test_check_refuses_a_missing_database(tmp_path: Path) -> None:

@@ -239,8 +239,12 @@ def test_foreign_keys_are_declared_and_indexed(seeded: Path) -> None:
     )
 
 
-def test_a_finished_load_leaves_a_plain_rollback_journal_file(tmp_path: Path) -> None:
-    db = tmp_path / "plain.db"
+def test_a_finished_load_leaves_everything_in_the_one_file(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
     assert run_console("--db", str(db), "seed").returncode == 0
-    assert sql(db, "PRAGMA journal_mode") == [("delete",)]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["plain.db"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["store.db"]
+    copy = tmp_path / "copied" / "store.db"
+    copy.parent.mkdir()
+    copy.write_bytes(db.read_bytes())  # the file alone, as a user would copy it
+    assert sql(copy, "PRAGMA journal_mode") == [("wal",)]
+    assert sql(copy, "SELECT count(*) FROM declaration_points") == [(7,)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from communique.extract import CaptureHints, Extraction, extract
@@ -76,7 +77,8 @@ def test_past_the_first_documents_workers_extract(tmp_path: Path, seed_text: str
     folder = _texts(tmp_path / "texts", seed_text, 40)
     db = tmp_path / "marked.db"
     _load(db, folder, jobs=2, extractor=marking_extractor)
-    # The writer does the first five itself; the repeat at the end is never extracted.
+    # The writer does the first five itself; the repeat at the end goes to a worker (its first
+    # copy is not committed yet) but is then found stored by the writer and not written again.
     assert _in_workers(db) == list(range(6, 41))
 
 
@@ -109,20 +111,40 @@ def test_a_failure_in_a_worker_is_recorded_with_its_document(
     assert sql(db, "SELECT count(*) FROM articles") == [(59,)]
 
 
-def dying_extractor(text: str, hints: CaptureHints) -> Extraction:
-    """Kills the worker process that meets copy 50; the writer extracts it fine."""
+def dying_extractor(marker: Path, text: str, hints: CaptureHints) -> Extraction:
+    """Kills the worker process that meets copy 50, leaving `marker` to show it did; the
+    writer extracts that document fine."""
     if "Copy 50 " in text and multiprocessing.parent_process() is not None:
+        marker.write_text("died", encoding="utf-8")
         os._exit(3)
     return marking_extractor(text, hints)
 
 
 def test_a_dead_worker_costs_no_document(tmp_path: Path, seed_text: str) -> None:
     folder = _texts(tmp_path / "texts", seed_text, 70)
-    alone, dying = tmp_path / "alone.db", tmp_path / "dying.db"
+    alone, dying, marker = tmp_path / "alone.db", tmp_path / "dying.db", tmp_path / "died"
     _load(alone, folder, jobs=1, extractor=marking_extractor)
-    summary = _load(dying, folder, jobs=2, extractor=dying_extractor)
+    summary = _load(dying, folder, jobs=2, extractor=partial(dying_extractor, marker))
+    assert marker.read_text(encoding="utf-8") == "died"
     assert (summary.added, summary.unchanged, summary.failed) == (70, 1, [])
     assert _rows(dying)[1:] == _rows(alone)[1:]  # all but the documents' worker marks
     # The chunk whose worker died (documents 38 to 69: chunks of 32 from the sixth) went
     # back to the writer whole; chunks finished before the death kept their results.
     assert set(_in_workers(dying)) & set(range(38, 70)) == set()
+
+
+def counting_extractor(log: Path, text: str, hints: CaptureHints) -> Extraction:
+    with log.open("a", encoding="utf-8") as out:
+        out.write("extracted\n")
+    return extract(text, hints)
+
+
+def test_texts_already_stored_are_not_sent_to_workers(tmp_path: Path, seed_text: str) -> None:
+    folder = _texts(tmp_path / "texts", seed_text, 40)
+    db, log = tmp_path / "store.db", tmp_path / "extractions.log"
+    _load(db, folder, jobs=1)
+    summary = _load(db, folder, jobs=2, extractor=partial(counting_extractor, log))
+    assert (summary.added, summary.unchanged) == (0, 41)
+    # Every text is stored already: the writer finds the first five before it would extract
+    # them, and the rest are never sent to a worker.
+    assert not log.exists()

@@ -29,6 +29,8 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     documents: int = 0
     revision: str | None = None
+    skipped: str | None = None
+    """A check that could not run (not a problem of the file), said beside the summary."""
 
     @property
     def ok(self) -> bool:
@@ -42,23 +44,33 @@ class CheckReport:
 
 
 def check(path: Path) -> CheckReport:
-    """Every check, each independent of the others' outcome, so one run lists every problem."""
+    """Every check, each independent of the others' outcome, so one run lists every problem.
+
+    All but one read through a read-only connection. FTS5's own integrity check, which also
+    compares each index with the rows of its table, is written as an INSERT and so needs the
+    write lock; it runs last, briefly, and is skipped (the rows are still compared) when the
+    file cannot be written or a load holds the lock.
+    """
     report = CheckReport(revision=current_revision(path))
     if report.revision != HEAD_REVISION:
         report.problems.append(
             f"schema is at revision {report.revision}, not {HEAD_REVISION}:"
             " run `communique db upgrade`"
         )
-    connection = connect(path)
+    triggers: list[str] = []
+    rows: list[str] = []
+    connection = connect(path, readonly=True)
     try:
         report.problems += _integrity(connection)
         report.problems += _foreign_keys(connection)
         if report.revision == HEAD_REVISION:
-            report.problems += _full_text(connection)
+            triggers, rows = _full_text_triggers(connection), _full_text_rows(connection)
         report.documents, mismatched = _digests(connection)
-        report.problems += mismatched
     finally:
         connection.close()
+    if report.revision == HEAD_REVISION and not rows:  # words are worth comparing
+        rows = _full_text_contents(path, report)
+    report.problems += triggers + rows + mismatched
     return report
 
 
@@ -74,29 +86,64 @@ def _foreign_keys(connection: sqlite3.Connection) -> list[str]:
     ]
 
 
-def _full_text(connection: sqlite3.Connection) -> list[str]:
-    problems = []
+def _full_text_triggers(connection: sqlite3.Connection) -> list[str]:
     present = {
         name
         for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
-    problems += [
-        f"full-text: trigger {name} is missing, so new rows go unindexed"
+    return [
+        f"full-text: trigger {name} is missing, so changed rows go unindexed"
         for name in _TRIGGERS
         if name not in present
     ]
+
+
+def _full_text_rows(connection: sqlite3.Connection) -> list[str]:
+    """Each index holds exactly the rows of its table."""
+    problems = []
     for index, table, _ in FULL_TEXT:
-        connection.execute("BEGIN")
-        try:
-            # rank 1: compare the index with the rows of its table, not only with itself.
-            connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as error:
+        missing, extra = connection.execute(
+            f"SELECT (SELECT count(*) FROM {table} WHERE id NOT IN"
+            f" (SELECT id FROM {index}_docsize)),"
+            f" (SELECT count(*) FROM {index}_docsize WHERE id NOT IN (SELECT id FROM {table}))"
+        ).fetchone()
+        if missing or extra:
             problems.append(
-                f"full-text: {index} does not match {table} ({error});"
-                f" rebuild it with: INSERT INTO {index}({index}) VALUES ('rebuild')"
+                f"full-text: {index} lacks {missing} and has {extra} extra of the rows of"
+                f" {table}; {_REBUILD.format(index=index)}"
             )
-        finally:
-            connection.execute("ROLLBACK")
+    return problems
+
+
+_REBUILD = "rebuild it with: INSERT INTO {index}({index}) VALUES ('rebuild')"
+
+
+def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
+    """FTS5's own check, words included, in a transaction that is rolled back."""
+    problems = []
+    connection = connect(path)
+    try:
+        connection.execute("PRAGMA busy_timeout = 2000")
+        for index, table, _ in FULL_TEXT:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                # rank 1: compare the index with the rows of its table, not only with itself.
+                connection.execute(
+                    f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)"
+                )
+            except sqlite3.OperationalError as error:  # read-only file, or a load under way
+                report.skipped = f"words of the full-text indexes not compared ({error})"
+                break
+            except sqlite3.DatabaseError as error:
+                problems.append(
+                    f"full-text: {index} does not match {table} ({error});"
+                    f" {_REBUILD.format(index=index)}"
+                )
+            finally:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+    finally:
+        connection.close()
     return problems
 
 
@@ -128,23 +175,35 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
         raise CommuniqueError(f"{target}: cannot write it, {target.parent} is not a directory")
     if target.resolve() == source.resolve():
         raise CommuniqueError(f"{target}: is the database itself; name another file")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
     try:
-        reader = connect(source, readonly=True)
-        copy = sqlite3.connect(temporary, isolation_level=None)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        raise CommuniqueError(f"{target}: cannot write there ({error.strerror})") from None
+    os.close(handle)
+    copy_path = Path(temporary)
+    try:
+        copy_path.chmod(source.stat().st_mode & 0o777)  # as readable as the database itself
+        _copy(source, copy_path)
+        copy_path.replace(target)
+    except BaseException:
+        copy_path.unlink(missing_ok=True)
+        raise
+    return target.stat().st_size
+
+
+def _copy(source: Path, target: Path) -> None:
+    reader = connect(source, readonly=True)
+    try:
+        copy = sqlite3.connect(target, isolation_level=None)
         try:
             reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             reader.backup(copy)  # all pages in one step: one consistent snapshot
+            # A backup is read, not loaded into: a rollback journal lets it be read anywhere.
             copy.execute("PRAGMA journal_mode = DELETE")
             verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             copy.close()
-            reader.close()
-        if verdict != "ok":
-            raise CommuniqueError(f"{target}: the copy failed its check ({verdict})")
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target.stat().st_size
+    finally:
+        reader.close()
+    if verdict != "ok":
+        raise CommuniqueError(f"backup failed: the copy did not pass quick_check ({verdict})")

@@ -147,21 +147,23 @@ def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
 
 
 def finish_writing(engine: Engine) -> None:
-    """Close the engine and leave the file in rollback-journal mode when no one else is
-    writing, so that plain sqlite3 can read it even where it cannot create the -wal and -shm
-    files. WAL is only wanted while loading; another writer still busy keeps it."""
+    """Close the engine, first folding the write-ahead log into the database file.
+
+    The file stays in WAL mode, where readers never wait for a writer nor a writer for
+    readers: a long `backup` or `check`, or a user's open sqlite3 shell, cannot lock a load
+    out. The checkpoint leaves everything in the one file once the last writer is done, and
+    SQLite removes the -wal and -shm files when the last connection closes.
+    """
     engine.dispose()
     try:
-        # On the driver's connection: through SQLAlchemy, the first statement would open a
-        # transaction (BEGIN IMMEDIATE), inside which SQLite cannot leave WAL.
         connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
             cursor.execute("PRAGMA busy_timeout = 0")
-            cursor.execute("PRAGMA journal_mode = DELETE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             connection.close()
-    except Exception:  # noqa: BLE001 - best effort: another process holds the file
+    except Exception:  # noqa: BLE001 - best effort: another process is still at work
         pass
     finally:
         engine.dispose()

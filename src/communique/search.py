@@ -124,13 +124,22 @@ def search(
     params = {**filters.params(), "query": query, "limit": limit}
     hits: list[dict[str, Any]] = []
     unfiltered = filters.empty
-    if where in ("all", "articles"):
-        hits += _hits(connection, _ARTICLE_TOP if unfiltered else _ARTICLE_HITS, params)
-    if where in ("all", "points"):
-        hits += _hits(connection, _POINT_TOP if unfiltered else _POINT_HITS, params)
-    hits.sort(key=lambda hit: hit["rank"])
-    shown = hits[:limit]
-    for hit in shown:
-        row = connection.execute(_SNIPPETS[hit["type"]], {"query": query, "id": hit["id"]})
-        hit["snippet"] = row.fetchone()[0]
+    # One read transaction: the snippets come from the same state of the file as the ranking,
+    # whatever another process writes in between.
+    own_transaction = not connection.in_transaction
+    if own_transaction:
+        connection.execute("BEGIN")
+    try:
+        if where in ("all", "articles"):
+            hits += _hits(connection, _ARTICLE_TOP if unfiltered else _ARTICLE_HITS, params)
+        if where in ("all", "points"):
+            hits += _hits(connection, _POINT_TOP if unfiltered else _POINT_HITS, params)
+        hits.sort(key=lambda hit: hit["rank"])
+        shown = hits[:limit]
+        for hit in shown:
+            row = connection.execute(_SNIPPETS[hit["type"]], {"query": query, "id": hit["id"]})
+            hit["snippet"] = row.fetchone()[0]
+    finally:
+        if own_transaction and connection.in_transaction:
+            connection.execute("COMMIT")
     return Listing(COLUMNS, shown)

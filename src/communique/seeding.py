@@ -134,8 +134,15 @@ def seed(
             if progress is not None:
                 progress(item.size)
         account(store.flush())
-    finally:
-        ahead.close()
+    except BaseException:
+        # The open batch holds the write lock: give it up before anything else.
         store.close()
-        finish_writing(engine)
+        ahead.close(abandon=True)
+        raise
+    finally:
+        try:
+            store.close()
+            ahead.close()
+        finally:
+            finish_writing(engine)
     return summary

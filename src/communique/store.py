@@ -326,6 +326,8 @@ class Store:
         self._connection: Connection | None = None
         self._writer: Writer | None = None
         self._index: DeferredIndex | None = None
+        self._stored_before = 0
+        """The highest document id committed before the open batch began."""
         self._opened = 0.0
         self._pending: list[tuple[str, LoadResult]] = []
 
@@ -349,6 +351,8 @@ class Store:
             self._connection.begin()
             self._writer = Writer(self._connection)
             self._index = DeferredIndex.hold(self._writer.cursor)
+            row = self._writer.cursor.execute("SELECT coalesce(max(id), 0) FROM documents")
+            self._stored_before = int(row.fetchone()[0])
             self._opened = time.monotonic()
         assert self._writer is not None
         self._pending.append((origin, self._load(self._writer, origin, decoded, hints, extracted)))
@@ -375,7 +379,13 @@ class Store:
         except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each document
             connection.rollback()
             reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
-            return [(origin, LoadResult(Outcome.FAILED, reason=reason)) for origin, _ in pending]
+            return [
+                (origin, result)  # a repeat of a document committed earlier: still stored
+                if result.outcome is Outcome.UNCHANGED
+                and (result.document_id or 0) <= self._stored_before
+                else (origin, LoadResult(Outcome.FAILED, reason=reason))
+                for origin, result in pending
+            ]
         finally:
             connection.close()
         return pending

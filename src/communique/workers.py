@@ -155,12 +155,17 @@ class Ahead(Generic[T]):
             if chunk.items:
                 pending.append(self._submit(chunk))
             yield from self._drain(pending, keep=0)
+        except GeneratorExit:  # the load stopped early (Ctrl-C, an error): do not wait
+            self.close(abandon=True)
+            raise
         finally:
             self.close()
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the pool; `abandon` drops work not started and does not wait for the rest
+        (a chunk in hand takes a worker a few milliseconds more)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=not abandon, cancel_futures=True)
             self._pool = None
         if self._stored is not None:
             self._stored.close()

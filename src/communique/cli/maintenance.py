@@ -86,6 +86,8 @@ def check(app: AppContext) -> None:
 
     _existing(app)
     found = run(app.database)
+    if found.skipped:
+        click.echo(f"note: {found.skipped}", err=True)
     if found.ok:
         click.echo(found.summary())
         return
