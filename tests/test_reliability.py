@@ -104,6 +104,49 @@ def test_a_load_killed_mid_way_loses_nothing_committed_and_resumes(
     assert run_console("--db", str(db), "check").returncode == 0
 
 
+def _descendants(pid: int) -> set[int]:
+    """Every process below `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone while listing
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_killing_the_writer_alone_leaves_no_worker_behind(tmp_path: Path, seed_text: str) -> None:
+    folder = tmp_path / "captures"
+    write_variants(folder, seed_text, 3000)
+    db = tmp_path / "store.db"
+    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
+    load = _start_seed(db, folder)
+    _wait_for_documents(db, load, at_least=600)  # the workers are at it by now
+    helpers = _descendants(load.pid)
+    assert len(helpers) >= 3  # the fork server and two workers at least
+    os.kill(load.pid, signal.SIGKILL)  # the writer only, as `kill -9 PID` does
+    load.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in helpers):
+        time.sleep(0.1)
+    assert [pid for pid in helpers if _alive(pid)] == []
+
+
 def test_four_loads_and_a_searcher_at_once(tmp_path: Path, seed_text: str) -> None:
     folder = tmp_path / "captures"
     pages = write_variants(folder, seed_text, 800)

@@ -17,10 +17,12 @@ in-process from then on.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
 import sqlite3
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
@@ -76,11 +78,20 @@ _extractor: Extractor | None = None
 
 
 def _install(extractor: Extractor) -> None:
-    """Worker start-up: keep the extractor, and leave Ctrl-C to the writer, which stops the
-    load and rolls its batch back."""
+    """Worker start-up: keep the extractor, leave Ctrl-C to the writer (which stops the load
+    and rolls its batch back), and end with the writer even if it is killed outright: the
+    pool's own pipes would otherwise keep an orphaned worker waiting for ever."""
     global _extractor
     _extractor = extractor
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    writer = multiprocessing.parent_process()
+    if writer is not None:
+        threading.Thread(target=_end_with, args=(writer.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _extract_chunk(jobs: list[tuple[str, CaptureHints]]) -> list[Extracted]:

@@ -71,18 +71,33 @@ class Run:
     max_rss_kb: int
 
 
+# The kernel's peak RSS of a process counts what it held before exec, and a child forked from
+# this (large, by the 100,000 step) process starts out as big as it. So memory is measured
+# through a small launcher: its child is forked from a process of a few MiB.
+_LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(child.pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_process(args: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run a whole process, timing it and reading its peak memory from the kernel."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    """Run a whole process through the launcher, for its wall time and its peak memory."""
+    process = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+        check=False,
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if status != 0:
-        raise SystemExit(f"{' '.join(args)} failed ({status}): {stderr[-500:]}")
-    return Run(seconds, usage.ru_maxrss)
+    stderr = process.stderr.decode()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}): {stderr[-500:]}")
+    seconds, max_rss_kb = stderr.split()[-2:]
+    return Run(float(seconds), int(max_rss_kb))
 
 
 def median_of(repeat: int, action: Callable[[], float]) -> float:
