@@ -8,15 +8,17 @@ import codecs
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from communique import archives
 from communique.inputs import Capture, captures
 from communique.migrate import bring_to_head
 from communique.seeding import seed
 
-from conftest import RunCli, sql
+from conftest import RunCli, console_script, sql
 
 GOOD = "good.txt"
 
@@ -53,6 +55,22 @@ def _stored(db: Path) -> list[tuple[object, ...]]:
             "page.txt",
             b"\n<!DOCTYPE html><html><body><p>Pyongyang, May 2 (KCNA) -- Text.</p></body></html>",
             "an HTML page, not text",
+        ),
+        (
+            "saved.txt",
+            b"<!-- saved from url=(0042)http://www.kcna.co.jp/item/2000/200007/ -->\n"
+            b"<HTML><HEAD><TITLE>KCNA</TITLE></HEAD><BODY>Talks</BODY></HTML>",
+            "an HTML page, not text",
+        ),
+        (
+            "xhtml.txt",
+            b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>',
+            "an HTML page, not text",
+        ),
+        (
+            "utf32.txt",
+            codecs.BOM_UTF32_LE + "Talks held\n\nPyongyang, May 2 (KCNA) -- a".encode("utf-32-le"),
+            "binary file (contains NUL characters)",
         ),
     ],
 )
@@ -164,6 +182,12 @@ def test_the_size_limit_can_be_raised(
                 "record 1: expected an object, found int",
             ],
         ),
+        ("[" + "[" * 100_000 + "]" * 100_000 + "]", ["record 0: record nested too deeply to read"]),
+        ('{"a": ' * 100_000 + "1" + "}" * 100_000, ["record 0: record nested too deeply to read"]),
+        (
+            '[{"headline": "A", "story_text": "B", "date": 1' + "0" * 5000 + "}]",
+            ["record 0: record holds a number too long to read"],
+        ),
     ],
 )
 def test_bad_json_names_the_file_and_record(
@@ -246,3 +270,33 @@ def test_json_lines_with_a_bad_line_keep_the_others(
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
     assert [line.split(": ")[2] for line in errors] == ["record 1", "record 2"]
     assert sql(db_path, "SELECT count(*) FROM documents") == [(1,)]
+
+
+def test_a_json_line_over_the_record_limit_is_skipped_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(archives, "_MAX_RECORD", 1024)
+    lines = tmp_path / "lines.jsonl"
+    good = json.dumps({"headline": "Talks", "story_text": "Talks were held."})
+    huge = json.dumps({"headline": "Big", "story_text": "x" * 5000})
+    lines.write_text(f"{good}\n{huge}\n{good}\n", encoding="utf-8")
+    found = list(archives.read_archive(lines))
+    assert [type(item).__name__ for item in found] == [
+        "ArchiveRecord",
+        "ArchiveProblem",
+        "ArchiveRecord",
+    ]
+    assert found[1] == archives.ArchiveProblem(1, "record larger than 0 MiB")
+    assert [item.index for item in found] == [0, 1, 2]
+
+
+def test_standard_input_closed_is_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    result = subprocess.run(
+        ["sh", "-c", f'exec "{console_script()}" --db "{db}" seed - <&-'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1:] == ["error: <stdin>: standard input is closed"]

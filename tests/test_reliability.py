@@ -272,3 +272,48 @@ def test_check_refuses_a_missing_database(tmp_path: Path) -> None:
         f"Error: {missing}: no such database; name it with --db or COMMUNIQUE_DB\n"
     )
     assert not missing.exists()
+
+
+def test_check_lists_damage_to_the_file_instead_of_stopping(tmp_path: Path, seed_text: str) -> None:
+    db = tmp_path / "store.db"
+    assert (
+        run_console(
+            "--db", str(db), "seed", str(write_variants(tmp_path / "t", seed_text, 60)[0].parent)
+        ).returncode
+        == 0
+    )
+    data = bytearray(db.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 4096] = b"\xff" * 4096  # a page of garbage
+    db.write_bytes(bytes(data))
+    result = run_console("--db", str(db), "check")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("problem: ") for line in lines), result.stdout
+    assert any(line.startswith("problem: integrity: ") for line in lines)
+    assert result.stderr == f"{len(lines)} problem(s) found\n"
+
+
+def test_check_of_an_empty_or_newer_database_says_what_it_is(seeded: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    result = run_console("--db", str(empty), "check")
+    assert (result.returncode, result.stdout) == (
+        1,
+        "problem: no communique schema in it: not a communique database yet\n",
+    )
+    with closing(sqlite3.connect(seeded)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0009'")
+    result = run_console("--db", str(seeded), "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "problem: schema is at revision 0009, not 0003: made by a newer communique"
+    )
+
+
+def test_backup_does_not_replace_a_link_without_force(seeded: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "nowhere.db")
+    refused = run_console("--db", str(seeded), "backup", str(link))
+    assert refused.returncode == 1
+    assert link.is_symlink()

@@ -86,6 +86,8 @@ class _ArrayReader:
                 if not self._fill():
                     raise ValueError(error.msg) from None
                 continue
+            except (RecursionError, ValueError) as error:  # its end cannot be found either
+                raise ValueError(_unreadable(error)) from None
             if end == len(self._buffer) and self._fill():
                 continue  # a number or literal may go on in the next chunk
             text = self._buffer[self._position : end]
@@ -144,9 +146,34 @@ def _array(stream: TextIO) -> Iterator[ArchiveRecord | ArchiveProblem]:
         index += 1
 
 
+def _unreadable(error: Exception) -> str:
+    """What Python's JSON reader could not cope with, in the user's terms."""
+    if isinstance(error, RecursionError):
+        return "record nested too deeply to read"
+    if "digits" in str(error):
+        return "record holds a number too long to read"
+    return f"record cannot be read: {str(error).splitlines()[0] if str(error) else error}"
+
+
+def _bounded_lines(stream: TextIO) -> Iterator[str | None]:
+    """The lines of the stream; None for a line over the record limit, which is skipped
+    without being held (its end is found chunk by chunk)."""
+    while line := stream.readline(_MAX_RECORD + 1):
+        if len(line) > _MAX_RECORD and not line.endswith(("\n", "\r")):
+            while (rest := stream.readline(_CHUNK)) and not rest.endswith(("\n", "\r")):
+                pass
+            yield None
+        else:
+            yield line
+
+
 def _lines(stream: TextIO) -> Iterator[ArchiveRecord | ArchiveProblem]:
     index = 0
-    for line in stream:
+    for line in _bounded_lines(stream):
+        if line is None:
+            yield ArchiveProblem(index, f"record larger than {_MAX_RECORD >> 20} MiB")
+            index += 1
+            continue
         text = line.strip()
         if not text:
             continue
@@ -157,6 +184,8 @@ def _lines(stream: TextIO) -> Iterator[ArchiveRecord | ArchiveProblem]:
                 yield ArchiveProblem(None, "not a JSON array or JSON Lines file", fatal=True)
                 return
             yield ArchiveProblem(index, f"not JSON: {error.msg}")
+        except (RecursionError, ValueError) as error:
+            yield ArchiveProblem(index, _unreadable(error))
         else:
             yield _checked(index, text, value)
         index += 1

@@ -10,6 +10,7 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,26 +53,44 @@ def check(path: Path) -> CheckReport:
     file cannot be written or a load holds the lock.
     """
     report = CheckReport(revision=current_revision(path))
+    if report.revision is None:
+        report.problems.append("no communique schema in it: not a communique database yet")
+        return report
     if report.revision != HEAD_REVISION:
+        newer = report.revision > HEAD_REVISION
         report.problems.append(
-            f"schema is at revision {report.revision}, not {HEAD_REVISION}:"
-            " run `communique db upgrade`"
+            f"schema is at revision {report.revision}, not {HEAD_REVISION}: "
+            + ("made by a newer communique" if newer else "run `communique db upgrade`")
         )
+    at_head = report.revision == HEAD_REVISION
     triggers: list[str] = []
     rows: list[str] = []
+    mismatched: list[str] = []
     connection = connect(path, readonly=True)
     try:
-        report.problems += _integrity(connection)
-        report.problems += _foreign_keys(connection)
-        if report.revision == HEAD_REVISION:
-            triggers, rows = _full_text_triggers(connection), _full_text_rows(connection)
-        report.documents, mismatched = _digests(connection)
+        report.problems += _guarded("integrity", _integrity, connection)
+        report.problems += _guarded("foreign keys", _foreign_keys, connection)
+        if at_head:
+            triggers = _guarded("full-text", _full_text_triggers, connection)
+            rows = _guarded("full-text", _full_text_rows, connection)
+        mismatched = _guarded("documents", lambda c: _digests(c, report), connection)
     finally:
         connection.close()
-    if report.revision == HEAD_REVISION and not rows:  # words are worth comparing
+    if at_head and not rows:  # words are worth comparing
         rows = _full_text_contents(path, report)
     report.problems += triggers + rows + mismatched
     return report
+
+
+def _guarded(
+    what: str, step: Callable[[sqlite3.Connection], list[str]], connection: sqlite3.Connection
+) -> list[str]:
+    """A check that the damage it looks for stops half-way is a problem of its own, and the
+    other checks still run."""
+    try:
+        return step(connection)
+    except sqlite3.DatabaseError as error:
+        return [f"{what}: could not be read to the end ({error})"]
 
 
 def _integrity(connection: sqlite3.Connection) -> list[str]:
@@ -147,27 +166,31 @@ def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
     return problems
 
 
-def _digests(connection: sqlite3.Connection) -> tuple[int, list[str]]:
-    """Each document's text, encoded as it was decoded, must give back the stored sha256."""
-    problems, count = [], 0
-    rows = connection.execute("SELECT id, raw_text, encoding, sha256 FROM documents ORDER BY id")
-    for document_id, raw_text, encoding, digest in rows:
-        count += 1
+def _digests(connection: sqlite3.Connection, report: CheckReport) -> list[str]:
+    """Each document's text, encoded as it was decoded, must give back the stored sha256.
+    The text is read as SQLite holds it (UTF-8 bytes), so damaged text is reported, not
+    raised."""
+    problems = []
+    rows = connection.execute(
+        "SELECT id, CAST(raw_text AS BLOB), encoding, sha256 FROM documents ORDER BY id"
+    )
+    for document_id, stored, encoding, digest in rows:
+        report.documents += 1
         try:
-            actual = hashlib.sha256(raw_text.encode(encoding)).hexdigest()
-        except (LookupError, UnicodeError, AttributeError) as error:
-            problems.append(f"document {document_id}: raw text cannot be encoded ({error})")
+            actual = hashlib.sha256(bytes(stored).decode("utf-8").encode(encoding)).hexdigest()
+        except (LookupError, UnicodeError, TypeError) as error:
+            problems.append(f"document {document_id}: raw text cannot be read back ({error})")
             continue
         if actual != digest:
             problems.append(f"document {document_id}: raw text does not match its sha256")
-    return count, problems
+    return problems
 
 
 def backup(source: Path, target: Path, *, force: bool = False) -> int:
     """Copy the database with SQLite's online backup API, consistent even while another
     process writes; returns the copy's size. The copy is made beside `target` and renamed
     into place, so a failed backup leaves no partial file and `force` replaces atomically."""
-    if target.exists() and not force:
+    if (target.exists() or target.is_symlink()) and not force:
         raise CommuniqueError(f"{target}: already exists; use --force to replace it")
     if target.exists() and target.is_dir():
         raise CommuniqueError(f"{target}: is a directory; name the backup file")

@@ -13,9 +13,10 @@ from communique.errors import InputRefused
 
 __all__ = ["DecodedText", "decode"]
 
-_HTML_STARTS = ("<!doctype html", "<html")
-"""A saved web page rather than its text: loading the markup as an article would bury the text
-in tags and scripts, so it is refused with what to do instead."""
+_HTML_TAGS = ("<!doctype html", "<html", "<head", "<body")
+"""A saved web page rather than its text (it starts with markup, and these tags come early):
+loading the markup as an article would bury the text in tags and scripts, so it is refused
+with what to do instead. No article's text starts with "<"."""
 
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 
@@ -60,9 +61,11 @@ def decode(data: bytes) -> DecodedText:
     if not data:
         raise InputRefused("empty file")
     text, encoding = _decode_utf16(data) or _decode_8bit(data)
+    if "\x00" in text:  # UTF-32, or binary behind a UTF-16 byte-order mark
+        raise InputRefused("binary file (contains NUL characters), not text")
     start = text.removeprefix("\ufeff").lstrip()
     if not start:
         raise InputRefused("contains only whitespace")
-    if start[:15].lower().startswith(_HTML_STARTS):
+    if start.startswith("<") and any(tag in start[:4096].lower() for tag in _HTML_TAGS):
         raise InputRefused("an HTML page, not text; save the article as plain text and load that")
     return DecodedText(text, encoding, hashlib.sha256(data).hexdigest())

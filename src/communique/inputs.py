@@ -96,6 +96,8 @@ def _read_file(path: Path, limit: int) -> bytes:
 
 
 def _read_stdin(limit: int) -> bytes:
+    if sys.stdin is None:
+        raise InputRefused("standard input is closed")
     data = sys.stdin.buffer.read(limit + 1)
     if len(data) > limit:
         raise InputRefused(

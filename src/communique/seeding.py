@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from communique.decoding import DecodedText, decode
 from communique.errors import InputRefused
@@ -19,6 +20,8 @@ from communique.store import Extractor, LoadResult, Outcome, Store
 from communique.workers import START_AFTER, Ahead, Job
 
 __all__ = ["Report", "SeedSummary", "seed"]
+
+_T = TypeVar("_T")
 
 Report = Callable[[str, str, LoadResult | None], None]
 """Told of each input as it is done: its origin, a message (warning or failure) and the result
@@ -92,6 +95,25 @@ def _job(item: _Ready | _Refused) -> Job | None:
     return Job(item.decoded.sha256, item.decoded.text, item.hints)
 
 
+def _kept_on_failure(
+    items: Iterator[_T],
+    store: Store,
+    account: Callable[[list[tuple[str, LoadResult]]], None],
+) -> Iterator[_T]:
+    """The items, but if reading the inputs breaks unexpectedly (a reader's bug, not a bad
+    input, which is reported and passed over), the documents already loaded are whole: they
+    are committed and accounted for before the error goes on to the user."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except Exception:
+            account(store.flush())
+            raise
+        yield item
+
+
 def seed(
     database: Path,
     inputs: Iterable[Capture | InputProblem],
@@ -125,7 +147,7 @@ def seed(
             report(origin, result.reason or "; ".join(result.warnings), result)
 
     try:
-        for item, extracted in ahead.run(_prepared(inputs), _job):
+        for item, extracted in _kept_on_failure(ahead.run(_prepared(inputs), _job), store, account):
             if isinstance(item, _Refused):
                 summary.failed.append((item.origin, item.reason))
                 report(item.origin, item.reason, None)
