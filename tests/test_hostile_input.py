@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,20 @@ def test_standard_input_closed_is_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1:] == ["error: <stdin>: standard input is closed"]
+
+
+def test_a_reader_that_breaks_keeps_the_documents_already_loaded(
+    tmp_path: Path, seed_text: str
+) -> None:
+    page = tmp_path / "good.txt"
+    page.write_text(_variant(seed_text, 5), encoding="utf-8")
+
+    def inputs() -> Iterator[Capture]:
+        yield from captures([str(page)])
+        raise RuntimeError("a reader's own bug")
+
+    db = tmp_path / "store.db"
+    bring_to_head(db, lambda _: None)
+    with pytest.raises(RuntimeError, match="a reader's own bug"):
+        seed(db, inputs(), lambda *_: None)
+    assert _stored(db) == [(1, 7)]
