@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,7 +51,7 @@ from communique.models import (
     Source,
     Topic,
 )
-from communique.workers import Extracted, Failed
+from communique.workers import Extracted, Extractor, Failed
 
 __all__ = ["LoadResult", "Outcome", "Store", "Writer", "document_status"]
 
@@ -66,8 +66,6 @@ points = cast(Table, DeclarationPoint.__table__)
 point_parties = cast(Table, PointParty.__table__)
 topics = cast(Table, Topic.__table__)
 point_topics = cast(Table, PointTopic.__table__)
-
-Extractor = Callable[[str, CaptureHints], Extraction]
 
 
 class Outcome(enum.Enum):

@@ -33,7 +33,16 @@ from typing import Generic, TypeVar
 from communique.errors import failure_reason
 from communique.extract.records import CaptureHints, Extraction
 
-__all__ = ["CHUNK", "START_AFTER", "Ahead", "Extracted", "Failed", "Job", "default_jobs"]
+__all__ = [
+    "CHUNK",
+    "START_AFTER",
+    "Ahead",
+    "Extracted",
+    "Extractor",
+    "Failed",
+    "Job",
+    "default_jobs",
+]
 
 CHUNK = 32
 """Documents per task: enough to make the cost of passing work between processes small."""
