@@ -18,13 +18,13 @@ from communique.errors import failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
 from communique.store import (
-    Extractor,
     Writer,
     articles,
     declarations,
     documents,
     published_on,
 )
+from communique.workers import Extractor
 
 __all__ = ["ReparseSummary", "reparse"]
 

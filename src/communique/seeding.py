@@ -16,8 +16,8 @@ from communique.errors import InputRefused
 from communique.extract import extract
 from communique.extract.records import CaptureHints
 from communique.inputs import Capture, InputProblem
-from communique.store import Extractor, LoadResult, Outcome, Store
-from communique.workers import START_AFTER, Ahead, Job
+from communique.store import LoadResult, Outcome, Store
+from communique.workers import START_AFTER, Ahead, Extractor, Job
 
 __all__ = ["Report", "SeedSummary", "seed"]
 
