@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from communique.cli import main
 from communique.extract import extract
-from communique.extract.taxonomy import load_taxonomy
+from communique.extract.taxonomy import Taxonomy, _term_pattern, load_taxonomy
 
 from conftest import SHARED, RunCli, sql
 
@@ -53,6 +54,50 @@ def test_point_4_is_missiles_not_nuclear_weapons(seeded: Path) -> None:
 )
 def test_a_common_word_alone_tags_nothing(text: str) -> None:
     assert load_taxonomy().tag(text) == ()
+
+
+def _tag_by_definition(taxonomy: Taxonomy, text: str) -> tuple[str, ...]:
+    """What `tag` means, without its shortcuts: every term of every topic, tried on the text."""
+    found = [
+        slug
+        for slug, terms in taxonomy.terms.items()
+        if any(re.search(_term_pattern(term), text, re.IGNORECASE) for term in terms)
+    ]
+    return tuple(slug for slug in taxonomy.topics if slug in found)
+
+
+def _texts_to_tag(seed_text: str) -> list[str]:
+    texts = [
+        "The inter-Korean summit and international law, internal affairs, interference.",
+        "INTERNATIONAL LAW and the U.N. Charter; denuclearization of the peninsula.",
+        "\u00c9conomie: the two sides\u2019 economic cooperation and mutually beneficial trade.",
+        "Joint military exercises, ballistic missile launches and an ICBM test_launch.",
+        "Reunification efforts, re-unification, Reunify; north-south cooperation",
+    ]
+    article = extract(seed_text).article
+    assert article is not None
+    texts += [point.text for point in article.declarations[0].points]
+    if (SHARED / "corpus" / "kcna-2024-dev.json").exists():
+        records = json.loads((SHARED / "corpus" / "kcna-2024-dev.json").read_text("utf-8"))
+        texts += [r["story_text"] for r in records if r.get("story_text")][:400]
+    return texts
+
+
+def test_tagging_finds_exactly_what_every_term_finds(seed_text: str, tmp_path: Path) -> None:
+    """`tag` runs only the terms whose first word begins some word of the text, found with
+    one pattern and a byte table; that must change nothing, also where one term's first word
+    begins another's ("reunif*" and "reunification council")."""
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        '[topics.councils]\nname = "Councils"\nterms = ["reunification council"]\n',
+        encoding="utf-8",
+    )
+    for taxonomy in (load_taxonomy(), load_taxonomy(extra)):
+        for text in _texts_to_tag(seed_text):
+            assert tuple(t.slug for t in taxonomy.tag(text)) == _tag_by_definition(
+                taxonomy, text
+            ), text
+    assert [t.slug for t in load_taxonomy(extra).tag("Reunification efforts")] == ["reunification"]
 
 
 def test_points_by_topic(cli: RunCli, seeded: Path) -> None:

@@ -294,3 +294,106 @@ def test_a_batch_that_cannot_commit_reports_each_document_truly(
     ]
     assert _counts(db_path) == [(1, 1, 1, 7)]
     assert len(sql(db_path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")) == 6
+
+
+def test_a_failing_document_in_a_batch_fails_alone(
+    db_path: Path, cli: RunCli, seed_text: str, tmp_path: Path
+) -> None:
+    """A batch is written with one statement per table; when a row is refused, the batch is
+    written again document by document, and only the one at fault is kept as failed."""
+    assert cli("db", "upgrade").exit_code == 0
+    pages = write_variants(tmp_path / "pages", seed_text, 6)
+    broken = decode(pages[2].read_bytes()).text
+
+    def breaks_the_third(text: str, hints: CaptureHints) -> Extraction:
+        found = extract(text, hints)
+        if text == broken:
+            assert found.article is not None
+            point = found.article.declarations[0].points[0]
+            object.__setattr__(point, "ordinal", 0)  # violates the ordinal >= 1 check
+        return found
+
+    engine = write_engine(db_path)
+    try:
+        store = Store(engine, breaks_the_third)
+        results = [
+            result
+            for page in pages
+            for result in store.add(page.name, decode(page.read_bytes()), CaptureHints())
+        ]
+        results += store.flush()
+        store.close()
+    finally:
+        engine.dispose()
+    assert [(origin, r.outcome, r.document_id, r.article_id) for origin, r in results] == [
+        ("00000.txt", Outcome.ADDED, 1, 1),
+        ("00001.txt", Outcome.ADDED, 2, 2),
+        ("00002.txt", Outcome.FAILED, 3, None),
+        ("00003.txt", Outcome.ADDED, 4, 3),
+        ("00004.txt", Outcome.ADDED, 5, 4),
+        ("00005.txt", Outcome.ADDED, 6, 5),
+    ]
+    assert results[2][1].reason is not None and "CHECK constraint failed" in results[2][1].reason
+    assert sql(db_path, "SELECT id, status, article_id FROM documents ORDER BY id") == [
+        (1, "parsed", 1),
+        (2, "parsed", 2),
+        (3, "failed", None),
+        (4, "parsed", 3),
+        (5, "parsed", 4),
+        (6, "parsed", 5),
+    ]
+    assert _counts(db_path) == [(6, 5, 5, 35)]
+    assert sql(db_path, "SELECT count(*) FROM articles_fts_docsize") == [(5,)]
+
+
+def test_repeats_and_second_captures_within_one_batch(
+    db_path: Path, cli: RunCli, seed_text: str, tmp_path: Path
+) -> None:
+    """Rows wait to be written together, so a batch must know its own documents and articles:
+    the same bytes twice are one document, the same words in other furniture one article."""
+    assert cli("db", "upgrade").exit_code == 0
+    text = seed_text
+    spaced = seed_text.replace("Pyongyang, July 21", "Pyongyang,  July 21")
+    engine = write_engine(db_path)
+    try:
+        store = Store(engine)
+        results = [
+            *store.add("a", decode(text.encode()), CaptureHints()),
+            *store.add("a again", decode(text.encode()), CaptureHints()),
+            *store.add("b", decode(spaced.encode()), CaptureHints()),
+            *store.flush(),
+        ]
+        store.close()
+    finally:
+        engine.dispose()
+    assert [
+        (origin, r.outcome, r.document_id, r.article_id, r.joined) for origin, r in results
+    ] == [
+        ("a", Outcome.ADDED, 1, 1, False),
+        ("a again", Outcome.UNCHANGED, 1, None, False),
+        ("b", Outcome.ADDED, 2, 1, True),
+    ]
+    assert _counts(db_path) == [(2, 1, 1, 7)]
+
+
+def test_a_database_that_stays_locked_is_one_error(
+    db_path: Path, cli: RunCli, seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writing thread's failure reaches the caller, and nothing is written."""
+    from sqlalchemy.exc import OperationalError
+
+    import communique.database
+
+    assert cli("db", "upgrade").exit_code == 0
+    monkeypatch.setattr(communique.database, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    engine = write_engine(db_path)
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            Store(engine).load("locked", decode(seed_text.encode()), CaptureHints())
+    finally:
+        engine.dispose()
+        holder.rollback()
+        holder.close()
+    assert _counts(db_path) == [(0, 0, 0, 0)]

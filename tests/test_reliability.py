@@ -147,6 +147,37 @@ def test_killing_the_writer_alone_leaves_no_worker_behind(tmp_path: Path, seed_t
     assert [pid for pid in helpers if _alive(pid)] == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_ctrl_c_mid_load_keeps_whole_batches_only(tmp_path: Path, seed_text: str) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops the load at
+    once: the open batch is rolled back, whatever the writing thread was doing, and no worker
+    is left behind."""
+    total = 3000
+    folder = tmp_path / "captures"
+    write_variants(folder, seed_text, total)
+    db = tmp_path / "store.db"
+    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
+    load = _start_seed(db, folder)
+    _wait_for_documents(db, load, at_least=300)
+    helpers = _descendants(load.pid)
+    os.killpg(load.pid, signal.SIGINT)
+    _, stderr = load.communicate(timeout=30)
+    assert load.returncode == 1
+    assert stderr.splitlines()[-1] == "Aborted!"
+    assert "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in helpers if _alive(pid)]
+    committed = _documents(db)
+    assert committed < total, "the load finished before it could be interrupted"
+    _assert_sound(db)
+    assert _counts(db) == [(committed, committed, committed * 7, committed, committed * 7)]
+    again = run_console("--db", str(db), "seed", "--quiet", str(folder))
+    assert again.stdout == f"{total - committed} added, {committed} unchanged, 0 failed\n"
+    assert run_console("--db", str(db), "check").returncode == 0
+
+
 def test_four_loads_and_a_searcher_at_once(tmp_path: Path, seed_text: str) -> None:
     folder = tmp_path / "captures"
     pages = write_variants(folder, seed_text, 800)

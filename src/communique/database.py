@@ -115,9 +115,11 @@ def _configure_engine(engine: Engine, *, foreign_keys: bool) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL still never corrupts the file; a power cut may lose only the
-        # last commits. A larger page cache and in-memory temporaries suit bulk loads.
+        # last commits. In-memory temporaries suit bulk loads. The page cache (8 MiB) is a
+        # little larger than SQLite's default; a larger one bought no speed on loads of
+        # 100,000 articles, only memory that grows with the file.
         cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("PRAGMA cache_size = -8192")
         cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.close()
 

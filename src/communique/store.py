@@ -1,26 +1,34 @@
-"""Writing captures to the database: the raw document first, then what extraction found.
+"""Writing captures to the database: each document's verbatim text, and what extraction found.
 
-Documents are written in batches, one write transaction per batch, and each document in a
-savepoint of its own: its row (the verbatim text and its sha256) goes in first, and the
-derived rows (article, declarations, signatories, points, parties) in a nested savepoint.
-If extraction or writing fails, only the nested savepoint is rolled back and the document
-stays, marked failed, with the reason. Extraction may have run ahead in a worker process
-(see `workers`); a worker's failure is recorded the same way. A crash before a batch commits
-leaves nothing of its documents at all, and no result is reported before its commit.
+Documents are written in batches, one write transaction per batch. Every document gets its
+row (the verbatim text and its sha256) whatever extraction made of it: when extraction fails,
+the row is kept with status `failed` and the reason, and no derived row is written. A crash
+before a batch commits leaves nothing of its documents at all, and no result is reported
+before its commit.
 
-Rows are written on the driver's cursor inside SQLAlchemy's transaction, one statement per
-row, with no ORM bookkeeping; the full-text indexes catch up once per batch (`indexing`).
+Rows are written the way SQLite is fastest: a few hundred documents' rows are gathered table
+by table, with ids given out under the write lock, and written with one executemany per
+table, in a savepoint. Should any statement fail (a row a constraint refuses), the savepoint
+is rolled back and those documents written again one at a time, each in a savepoint of its
+own, so that the failure is pinned on its document and every other document is stored as if
+nothing had happened. Extraction runs ahead in worker processes (see `workers`), or in the
+writing thread for what they have not done; the full-text indexes catch up once per batch
+(`indexing`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import queue
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table
@@ -107,7 +115,7 @@ def document_status(extraction: Extraction) -> tuple[str, str | None]:
 
 
 @cache
-def _insert_sql(table: str, columns: tuple[str, ...], tail: str) -> str:
+def _insert_sql(table: str, columns: tuple[str, ...], tail: str = "") -> str:
     marks = ", ".join("?" for _ in columns)
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {tail}"
 
@@ -129,8 +137,46 @@ def _unchanged(document_id: int, status: str, error: str | None) -> LoadResult:
     return LoadResult(Outcome.UNCHANGED, document_id=document_id, warnings=warnings)
 
 
+_LOOK_UP = 500
+"""Values per `IN (...)` list, well under SQLite's limit on parameters."""
+
+
+def _marks(values: list[str]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _stored_in(cursor: Any, digests: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(digests), _LOOK_UP):
+        some = digests[start : start + _LOOK_UP]
+        rows = cursor.execute(
+            f"SELECT sha256 FROM documents WHERE sha256 IN ({_marks(some)})", some
+        )
+        found.update(digest for (digest,) in rows)
+    return found
+
+
+_WRITE_ORDER = (
+    articles,
+    declarations,
+    declaration_parties,
+    signatories,
+    points,
+    point_parties,
+    point_topics,
+    documents,
+)
+"""Tables whose rows are gathered, parents before the rows that refer to them."""
+
+
 class Writer:
-    """Maps extraction records to rows on one connection."""
+    """Maps extraction records to rows on one connection.
+
+    Rows are gathered (`stage_...`) with their ids given out here, then written together by
+    `write`: an id is what SQLite itself would give, the highest so far plus one, which holds
+    because the caller holds the write lock. Sources, parties and topics are few, shared, and
+    written at once.
+    """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -138,16 +184,12 @@ class Writer:
         # The hot path runs on the driver's own cursor, in the same transaction: statement by
         # statement, SQLAlchemy's execution machinery would cost more than SQLite itself.
         self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-
-    def insert(self, table: Table, values: Mapping[str, Any]) -> int:
-        """Insert one row and return its new id; values go to the driver as they are (dates
-        as `_sql_value` makes them)."""
-        self.cursor.execute(_insert_sql(table.name, tuple(values), ""), list(values.values()))
-        return int(self.cursor.lastrowid or 0)
-
-    def link(self, table: Table, values: Mapping[str, Any]) -> None:
-        """Insert one row of a table without ids of its own (point_parties...)."""
-        self.cursor.execute(_insert_sql(table.name, tuple(values), ""), list(values.values()))
+        self._next_id: dict[str, int] = {}
+        self._staged: dict[str, list[dict[str, Any]]] = {}
+        self._documents: dict[str, tuple[int, str, str | None] | None] = {}
+        """sha256 → (id, status, error) of its document, or None for none: known so far."""
+        self._articles: dict[str, int | None] = {}
+        """fingerprint → id of its article, or None for none: known so far."""
 
     @contextmanager
     def savepoint(self, name: str) -> Iterator[None]:
@@ -161,16 +203,37 @@ class Writer:
             raise
         self.cursor.execute(f"RELEASE {name}")
 
-    def update(self, table: Table, row_id: int, values: Mapping[str, Any]) -> None:
-        assignments = ", ".join(f"{column} = ?" for column in values)
-        self.cursor.execute(
-            f"UPDATE {table.name} SET {assignments} WHERE id = ?",
-            [*(_sql_value(v) for v in values.values()), row_id],
-        )
+    def write(self) -> None:
+        """Write every staged row, one executemany per table."""
+        staged, self._staged = self._staged, {}
+        self._next_id.clear()
+        for table in _WRITE_ORDER:
+            rows = staged.get(table.name)
+            if not rows:
+                continue
+            columns = tuple(rows[0])
+            values = itemgetter(*columns)
+            self.cursor.executemany(_insert_sql(table.name, columns), [values(row) for row in rows])
 
     def forget(self) -> None:
-        """Drop remembered ids: a rolled-back savepoint may have made some of them."""
+        """Drop staged rows and remembered ids: after a rollback some of them are gone."""
         self._ids.clear()
+        self._next_id.clear()
+        self._staged.clear()
+        self._documents.clear()
+        self._articles.clear()
+
+    def _new_id(self, table: Table) -> int:
+        name = table.name
+        found = self._next_id.get(name)
+        if found is None:
+            row = self.cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {name}").fetchone()
+            found = int(row[0])
+        self._next_id[name] = found + 1
+        return found
+
+    def _stage(self, table: Table, values: dict[str, Any]) -> None:
+        self._staged.setdefault(table.name, []).append(values)
 
     def _upsert(self, table: Table, slug: str, values: Mapping[str, object]) -> int:
         """The id of the row with this slug, inserting it first when new. Existing rows are
@@ -229,26 +292,84 @@ class Writer:
             "fingerprint": article.fingerprint,
         }
 
+    def look_up(self, digests: list[str], fingerprints: list[str]) -> None:
+        """Find out at once which of these documents and articles are stored: a batch asks
+        two queries instead of two per document."""
+        for start in range(0, len(digests), _LOOK_UP):
+            some = digests[start : start + _LOOK_UP]
+            self._documents.update(dict.fromkeys(some))
+            rows = self.cursor.execute(
+                f"SELECT sha256, id, status, error FROM documents WHERE sha256 IN ({_marks(some)})",
+                some,
+            )
+            self._documents.update((row[0], (int(row[1]), row[2], row[3])) for row in rows)
+        for start in range(0, len(fingerprints), _LOOK_UP):
+            some = fingerprints[start : start + _LOOK_UP]
+            self._articles.update(dict.fromkeys(some))
+            rows = self.cursor.execute(
+                f"SELECT fingerprint, id FROM articles WHERE fingerprint IN ({_marks(some)})",
+                some,
+            )
+            self._articles.update((row[0], int(row[1])) for row in rows)
+
+    def stored_document(self, sha256: str) -> tuple[int, str, str | None] | None:
+        """(id, status, error) of the document with these bytes, if it is stored or staged."""
+        if sha256 in self._documents:
+            return self._documents[sha256]
+        row = self.cursor.execute(
+            "SELECT id, status, error FROM documents WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        found = (int(row[0]), str(row[1]), row[2]) if row is not None else None
+        self._documents[sha256] = found
+        return found
+
     def existing_article(self, fingerprint: str) -> int | None:
+        """The id of the article with this fingerprint, if it is stored or staged."""
+        if fingerprint in self._articles:
+            return self._articles[fingerprint]
         row = self.cursor.execute("SELECT id FROM articles WHERE fingerprint = ?", [fingerprint])
         found = row.fetchone()
-        return int(found[0]) if found else None
+        self._articles[fingerprint] = int(found[0]) if found else None
+        return self._articles[fingerprint]
 
-    def insert_article(self, article: ArticleRecord) -> int:
+    def stage_document(self, values: dict[str, Any]) -> int:
+        """Gather a document's row (`values` as the documents table names them)."""
+        document_id = self._new_id(documents)
+        self._stage(documents, {"id": document_id, **values})
+        self._documents[values["sha256"]] = (document_id, values["status"], values["error"])
+        return document_id
+
+    def stage_article(self, article: ArticleRecord) -> int:
+        """Gather an article's row and those of the declarations it publishes."""
         values = self.article_values(article)
         values["published_on"] = _sql_value(values["published_on"])
-        article_id = self.insert(articles, values)
-        self.insert_declarations(article_id, article.declarations)
+        article_id = self._new_id(articles)
+        self._stage(articles, {"id": article_id, **values})
+        self._articles[article.fingerprint] = article_id
+        self.stage_declarations(article_id, article.declarations)
+        return article_id
+
+    def insert_article(self, article: ArticleRecord) -> int:
+        """Write an article and its declarations now; returns its id."""
+        article_id = self.stage_article(article)
+        self.write()
         return article_id
 
     def insert_declarations(self, article_id: int, found: tuple[DeclarationRecord, ...]) -> None:
-        for declaration in found:
-            self._insert_declaration(article_id, declaration)
+        """Write an article's declarations now."""
+        self.stage_declarations(article_id, found)
+        self.write()
 
-    def _insert_declaration(self, article_id: int, declaration: DeclarationRecord) -> None:
-        declaration_id = self.insert(
+    def stage_declarations(self, article_id: int, found: tuple[DeclarationRecord, ...]) -> None:
+        for declaration in found:
+            self._stage_declaration(article_id, declaration)
+
+    def _stage_declaration(self, article_id: int, declaration: DeclarationRecord) -> None:
+        declaration_id = self._new_id(declarations)
+        self._stage(
             declarations,
             {
+                "id": declaration_id,
                 "article_id": article_id,
                 "kind": declaration.kind,
                 "title": declaration.title,
@@ -263,12 +384,12 @@ class Writer:
             },
         )
         for party in declaration.parties:
-            self.link(
+            self._stage(
                 declaration_parties,
                 {"declaration_id": declaration_id, "party_id": self.party_id(party)},
             )
         for signatory in declaration.signatories:
-            self.link(
+            self._stage(
                 signatories,
                 {
                     "declaration_id": declaration_id,
@@ -278,9 +399,11 @@ class Writer:
                 },
             )
         for point in declaration.points:
-            point_id = self.insert(
+            point_id = self._new_id(points)
+            self._stage(
                 points,
                 {
+                    "id": point_id,
                     "declaration_id": declaration_id,
                     "ordinal": point.ordinal,
                     "text": point.text,
@@ -289,24 +412,37 @@ class Writer:
                 },
             )
             for party in point.parties:
-                self.link(point_parties, {"point_id": point_id, "party_id": self.party_id(party)})
+                self._stage(point_parties, {"point_id": point_id, "party_id": self.party_id(party)})
             for topic in point.topics:
-                self.link(point_topics, {"point_id": point_id, "topic_id": self.topic_id(topic)})
+                self._stage(point_topics, {"point_id": point_id, "topic_id": self.topic_id(topic)})
 
 
-class _WorkerFailed(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class _Interrupted(Exception):
+    """The load was given up while the writing thread was at work."""
+
+
+@dataclass
+class _Item:
+    """A document waiting in the open batch."""
+
+    origin: str
+    decoded: DecodedText
+    hints: CaptureHints
+    extracted: Extracted | None
 
 
 class Store:
     """Loads decoded captures into one database, many documents per transaction.
 
-    Each document is loaded inside a savepoint of its own, its derived rows inside a nested
-    one, so a failure undoes exactly that document's rows. The transaction commits every
-    `batch_size` documents or `batch_seconds` seconds, and results are handed back only once
-    they are committed: nothing is reported stored that is not.
+    One thread of its own does all the database work, so that reading the inputs and
+    taking extractions back from the workers go on while SQLite writes (it lets go of the
+    interpreter while it works). Documents are handed to it `write_size` at a time; it
+    extracts what no worker has, and writes them together. The transaction commits once it
+    holds `batch_size` documents or `batch_seconds` have passed since its first, and only
+    then are its results handed back: nothing is reported stored that is not. Writing in
+    smaller steps than committing keeps memory flat (written rows wait in SQLite's cache,
+    not as Python objects), while each commit, and each segment of the full-text indexes,
+    covers many documents.
     """
 
     def __init__(
@@ -314,24 +450,38 @@ class Store:
         engine: Engine,
         extractor: Extractor = extract,
         *,
-        batch_size: int = 500,
+        batch_size: int = 5000,
         batch_seconds: float = 2.0,
+        write_size: int = 500,
     ) -> None:
         self._engine = engine
         self._extract = extractor
         self._batch_size = batch_size
         self._batch_seconds = batch_seconds
+        self._write_size = min(write_size, batch_size)
+        # The caller's side.
+        self._pending: list[_Item] = []
+        self._batch_started: float | None = None
+        self._in_batch = 0
+        self._thread: threading.Thread | None = None
+        self._tasks: queue.Queue[tuple[list[_Item], bool] | None] = queue.Queue(maxsize=1)
+        self._results: queue.Queue[list[tuple[str, LoadResult]]] = queue.Queue()
+        self._failure: BaseException | None = None
+        self._abort = threading.Event()
+        # The writing thread's side.
         self._connection: Connection | None = None
         self._writer: Writer | None = None
         self._index: DeferredIndex | None = None
         self._stored_before = 0
-        """The highest document id committed before the open batch began."""
-        self._opened = 0.0
-        self._pending: list[tuple[str, LoadResult]] = []
+        """The highest document id committed before the open transaction began."""
+        self._written: list[tuple[str, LoadResult]] = []
 
     def load(self, origin: str, decoded: DecodedText, hints: CaptureHints) -> LoadResult:
         """Load one document in a transaction of its own."""
-        committed = [*self.add(origin, decoded, hints), *self.flush()]
+        try:
+            committed = [*self.add(origin, decoded, hints), *self.flush()]
+        finally:
+            self._stop()
         ((_, result),) = committed
         return result
 
@@ -342,39 +492,142 @@ class Store:
         hints: CaptureHints,
         extracted: Extracted | None = None,
     ) -> list[tuple[str, LoadResult]]:
-        """Load a document into the open batch; returns the results committed by it, if any.
+        """Add a document to the open batch; returns the results committed so far, if any.
         `extracted` is its extraction when a worker has done it already."""
-        if self._connection is None:
-            self._connection = self._engine.connect()
-            self._connection.begin()
-            self._writer = Writer(self._connection)
-            self._index = DeferredIndex.hold(self._writer.cursor)
-            row = self._writer.cursor.execute("SELECT coalesce(max(id), 0) FROM documents")
-            self._stored_before = int(row.fetchone()[0])
-            self._opened = time.monotonic()
-        assert self._writer is not None
-        self._pending.append((origin, self._load(self._writer, origin, decoded, hints, extracted)))
-        full = len(self._pending) >= self._batch_size
-        if full or time.monotonic() - self._opened >= self._batch_seconds:
-            return self.flush()
-        return []
+        if self._batch_started is None:
+            self._batch_started = time.monotonic()
+        self._pending.append(_Item(origin, decoded, hints, extracted))
+        self._in_batch += 1
+        due = (
+            self._in_batch >= self._batch_size
+            or time.monotonic() - self._batch_started >= self._batch_seconds
+        )
+        if due or len(self._pending) >= self._write_size:
+            self._send(commit=due)
+        return self._committed()
 
     def flush(self) -> list[tuple[str, LoadResult]]:
-        """Commit the open batch and return its results."""
-        connection, pending, writer, index = (
+        """Write and commit the open batch; returns every result not handed back yet."""
+        self._send(commit=True)
+        self._tasks.join()
+        return self._committed()
+
+    def close(self) -> None:
+        """Give up the open batch (after an interruption): none of its rows stay. A commit
+        already under way completes, whole."""
+        self._pending = []
+        if self._thread is None:
+            return
+        self._abort.set()
+        writer = self._writer
+        if writer is not None:
+            writer.cursor.connection.interrupt()  # the one call SQLite takes from any thread
+        while True:  # make room for the stop, dropping what was not begun
+            try:
+                self._tasks.get_nowait()
+                self._tasks.task_done()
+            except queue.Empty:
+                break
+        self._stop()
+
+    def _stop(self) -> None:
+        """End the writing thread once it has done what it was given; an open batch is rolled
+        back."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._tasks.put(None)
+            thread.join()
+
+    def _send(self, *, commit: bool) -> None:
+        items, self._pending = self._pending, []
+        if commit:
+            self._batch_started, self._in_batch = None, 0
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="communique-writer", daemon=True)
+            self._thread.start()
+        self._tasks.put((items, commit))  # waits while the writer is two steps behind
+        self._check()
+
+    def _committed(self) -> list[tuple[str, LoadResult]]:
+        self._check()
+        results: list[tuple[str, LoadResult]] = []
+        while True:
+            try:
+                results.extend(self._results.get_nowait())
+            except queue.Empty:
+                return results
+
+    def _check(self) -> None:
+        """Raise here what stopped the writing thread (a database that cannot be written,
+        say); its open batch is rolled back."""
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+
+    def _run(self) -> None:
+        """The writing thread: write each step handed over, committing when asked to."""
+        while True:
+            task = self._tasks.get()
+            try:
+                if task is None:
+                    self._rollback()
+                    return
+                items, commit = task
+                if self._abort.is_set() or self._failure is not None:
+                    continue
+                if items:
+                    self._write_items(items)
+                if commit:
+                    self._results.put(self._commit())
+            except BaseException as error:  # noqa: BLE001 - raised again on the caller's side
+                self._failure = error
+                self._rollback()
+            finally:
+                self._tasks.task_done()
+
+    def _rollback(self) -> None:
+        connection, self._connection, self._writer, self._index = self._connection, None, None, None
+        self._written = []
+        if connection is not None:
+            connection.rollback()
+            connection.close()
+
+    def _begin(self) -> Writer:
+        if self._writer is None:
+            connection = self._connection = self._engine.connect()
+            connection.begin()
+            self._writer = writer = Writer(connection)
+            self._index = DeferredIndex.hold(writer.cursor)
+            row = writer.cursor.execute("SELECT coalesce(max(id), 0) FROM documents")
+            self._stored_before = int(row.fetchone()[0])
+        return self._writer
+
+    def _write_items(self, items: list[_Item]) -> None:
+        self._extract_ahead(items)
+        results = self._write(self._begin(), items)
+        self._written.extend(
+            (item.origin, result) for item, result in zip(items, results, strict=True)
+        )
+
+    def _commit(self) -> list[tuple[str, LoadResult]]:
+        connection, writer, index, written = (
             self._connection,
-            self._pending,
             self._writer,
             self._index,
+            self._written,
         )
-        self._connection, self._writer, self._index, self._pending = None, None, None, []
-        if connection is None:
-            return pending
+        self._connection, self._writer, self._index, self._written = None, None, None, []
+        if connection is None or writer is None or index is None:
+            return written
         try:
-            if writer is not None and index is not None:
-                index.catch_up(writer.cursor)
+            if self._abort.is_set():
+                raise _Interrupted
+            index.catch_up(writer.cursor)
             connection.commit()
-        except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each document
+        except _Interrupted:
+            connection.rollback()
+            raise
+        except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each
             connection.rollback()
             reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
             return [
@@ -382,90 +635,104 @@ class Store:
                 if result.outcome is Outcome.UNCHANGED
                 and (result.document_id or 0) <= self._stored_before
                 else (origin, LoadResult(Outcome.FAILED, reason=reason))
-                for origin, result in pending
+                for origin, result in written
             ]
         finally:
             connection.close()
-        return pending
+        return written
 
-    def close(self) -> None:
-        """Give up an open batch (after an interruption): none of its rows stay."""
-        connection, self._connection, self._writer, self._pending = self._connection, None, None, []
-        self._index = None
-        if connection is not None:
-            connection.rollback()
+    def _extract_ahead(self, items: list[_Item]) -> None:
+        """Extract what no worker has, skipping texts the database already holds (the writer
+        checks every text again as it writes)."""
+        missing = [item for item in items if item.extracted is None]
+        if not missing:
+            return
+        stored = self._stored([item.decoded.sha256 for item in missing])
+        for item in missing:
+            if item.decoded.sha256 not in stored:
+                item.extracted = self._extraction(item.decoded.text, item.hints)
+
+    def _stored(self, digests: list[str]) -> set[str]:
+        """Of these texts, those stored: as the open transaction sees them, or, before one
+        is open, as committed (without taking the write lock to extract)."""
+        if self._writer is not None:
+            return _stored_in(self._writer.cursor, digests)
+        connection = self._engine.raw_connection()
+        try:
+            return _stored_in(connection.cursor(), digests)
+        except sqlite3.Error:  # only a shortcut: every text is checked again as it is written
+            return set()
+        finally:
             connection.close()
 
-    def _load(
-        self,
-        writer: Writer,
-        origin: str,
-        decoded: DecodedText,
-        hints: CaptureHints,
-        extracted: Extracted | None,
-    ) -> LoadResult:
-        existing = writer.cursor.execute(
-            "SELECT id, status, error FROM documents WHERE sha256 = ?", (decoded.sha256,)
-        ).fetchone()
-        if existing is not None:
-            return _unchanged(*existing)
+    def _extraction(self, text: str, hints: CaptureHints) -> Extracted:
+        try:
+            return self._extract(text, hints)
+        except Exception as error:  # noqa: BLE001 - recorded with the document
+            return Failed(failure_reason(error))
+
+    def _write(self, writer: Writer, items: list[_Item]) -> list[LoadResult]:
+        """Write the batch at once; if that fails, one document at a time."""
+        writer.look_up(
+            [item.decoded.sha256 for item in items],
+            [
+                item.extracted.article.fingerprint
+                for item in items
+                if isinstance(item.extracted, Extraction) and item.extracted.article is not None
+            ],
+        )
+        try:
+            with writer.savepoint("batch"):
+                results = [self._stage(writer, item) for item in items]
+                writer.write()
+            return results
+        except Exception:  # noqa: BLE001 - found again below, and pinned on its document
+            writer.forget()
+            if self._abort.is_set():
+                raise _Interrupted from None
+        return [self._write_alone(writer, item) for item in items]
+
+    def _write_alone(self, writer: Writer, item: _Item) -> LoadResult:
         try:
             with writer.savepoint("document"):
-                document_id = self._insert_document(writer, origin, decoded, hints)
-                try:
-                    with writer.savepoint("derived"):
-                        extraction = self._extraction(decoded.text, hints, extracted)
-                        return self._derive(writer, document_id, extraction)
-                except Exception as error:  # noqa: BLE001 - recorded with the document
-                    writer.forget()
-                    reason = (
-                        error.reason if isinstance(error, _WorkerFailed) else failure_reason(error)
-                    )
-                    writer.update(documents, document_id, {"status": "failed", "error": reason})
-                    return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
+                result = self._stage(writer, item)
+                writer.write()
+            return result
+        except Exception as error:  # noqa: BLE001 - kept as failed below, with the reason
+            writer.forget()
+            if self._abort.is_set():
+                raise _Interrupted from None
+            reason = failure_reason(error)
+        try:
+            with writer.savepoint("document"):
+                document_id = writer.stage_document(self._document(item, "failed", reason))
+                writer.write()
+            return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
         except Exception as error:  # noqa: BLE001 - the document itself could not be stored
             writer.forget()
             reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
             return LoadResult(Outcome.FAILED, reason=reason)
 
-    def _insert_document(
-        self, writer: Writer, origin: str, decoded: DecodedText, hints: CaptureHints
-    ) -> int:
-        return writer.insert(
-            documents,
-            {
-                "origin": origin,
-                "url": hints.url,
-                "sha256": decoded.sha256,
-                "raw_text": decoded.text,
-                "encoding": decoded.encoding,
-                "format": hints.format,
-                "given_year": hints.published_year,
-                "received_at": _sql_value(dt.datetime.now(dt.UTC).replace(tzinfo=None)),
-                "status": "failed",
-                "error": "extraction did not finish",
-            },
-        )
-
-    def _extraction(
-        self, text: str, hints: CaptureHints, extracted: Extracted | None
-    ) -> Extraction:
-        if extracted is None:
-            return self._extract(text, hints)
-        if isinstance(extracted, Failed):
-            raise _WorkerFailed(extracted.reason)
-        return extracted
-
-    def _derive(self, writer: Writer, document_id: int, extraction: Extraction) -> LoadResult:
+    def _stage(self, writer: Writer, item: _Item) -> LoadResult:
+        existing = writer.stored_document(item.decoded.sha256)
+        if existing is not None:
+            return _unchanged(*existing)
+        extraction = item.extracted
+        if extraction is None:  # stored when extraction began, gone since (rolled back)
+            extraction = item.extracted = self._extraction(item.decoded.text, item.hints)
+        if isinstance(extraction, Failed):
+            values = self._document(item, "failed", extraction.reason)
+            document_id = writer.stage_document(values)
+            return LoadResult(Outcome.FAILED, document_id=document_id, reason=extraction.reason)
         article_id, joined = None, False
         if extraction.article is not None:
             article_id = writer.existing_article(extraction.article.fingerprint)
             joined = article_id is not None
             if article_id is None:
-                article_id = writer.insert_article(extraction.article)
-        writer.update(
-            documents, document_id, {"article_id": article_id, **writer.document_values(extraction)}
-        )
+                article_id = writer.stage_article(extraction.article)
+        values = self._document(item, "failed", None)
+        values.update(article_id=article_id, **writer.document_values(extraction))
+        document_id = writer.stage_document(values)
         if extraction.no_text:
             return LoadResult(Outcome.ADDED, document_id, no_text=True)
         warnings = extraction.warnings
@@ -473,3 +740,23 @@ class Store:
             reason = f"no headline or dateline recognised; kept as document {document_id}"
             return LoadResult(Outcome.FAILED, document_id, article_id, reason, warnings)
         return LoadResult(Outcome.ADDED, document_id, article_id, None, warnings, joined)
+
+    @staticmethod
+    def _document(item: _Item, status: str, error: str | None) -> dict[str, Any]:
+        """A document's row; status, error and the extracted columns are set by the caller."""
+        return {
+            "origin": item.origin,
+            "url": item.hints.url,
+            "sha256": item.decoded.sha256,
+            "raw_text": item.decoded.text,
+            "encoding": item.decoded.encoding,
+            "format": item.hints.format,
+            "given_year": item.hints.published_year,
+            "received_at": _sql_value(dt.datetime.now(dt.UTC).replace(tzinfo=None)),
+            "status": status,
+            "error": error,
+            "article_id": None,
+            "carrier_id": None,
+            "distributor_id": None,
+            "section": None,
+        }

@@ -50,7 +50,9 @@ CHUNK = 32
 START_AFTER = 256
 """Documents the writer extracts itself before a pool is worth starting."""
 
-CHUNKS_IN_FLIGHT_PER_WORKER = 4
+CHUNKS_IN_FLIGHT_PER_WORKER = 8
+"""Enough work ahead that the workers go on while the writer is busy, as little as gives that:
+what is in flight is held in memory."""
 
 T = TypeVar("T")
 Extractor = Callable[[str, CaptureHints], Extraction]

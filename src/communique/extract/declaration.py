@@ -126,6 +126,8 @@ def _sentences(text: str) -> list[str]:
 
 def _find_intro(paragraphs: list[str]) -> _Intro | None:
     for index, paragraph in enumerate(paragraphs):
+        if ":" not in paragraph:  # most paragraphs: no sentence of theirs can introduce
+            continue
         start = 0
         for sentence in _sentences(paragraph):
             position = paragraph.find(sentence, start)

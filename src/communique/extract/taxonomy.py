@@ -32,6 +32,10 @@ def _term_pattern(term: str) -> str:
 
 
 _NOT_WORD = re.compile(r"\W+")
+_ASCII_NOT_WORD = bytes(
+    code if chr(code).isalnum() or chr(code) == "_" else 32 for code in range(128)
+) + bytes(32 for _ in range(128))
+"""`_NOT_WORD` as a byte table for ASCII text: word characters stay, the others are spaces."""
 
 
 def _first_word(term: str) -> str:
@@ -51,6 +55,10 @@ class Taxonomy:
     """" " + the first word of terms → per topic, the pattern of its terms that begin so. A
     term can match only where its first word begins a word of the text, so a text runs only
     the patterns of the first words it holds."""
+    _anchors: re.Pattern[str] = field(default=re.compile("(?!)"), repr=False)
+    """Finds, at each word start of a text, the longest anchor that begins there."""
+    _within: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    """An anchor → itself and the shorter anchors it begins with ("inter" in "internal")."""
 
     def merge(self, tables: dict[str, Any], origin: str) -> None:
         topics = tables.get("topics", {})
@@ -80,19 +88,33 @@ class Taxonomy:
             ]
             for anchor, by_topic in grouped.items()
         }
+        longest_first = sorted(self._by_anchor, key=len, reverse=True)
+        self._anchors = re.compile("|".join(re.escape(anchor) for anchor in longest_first))
+        self._within = {
+            anchor: tuple(other for other in longest_first if anchor.startswith(other))
+            for anchor in longest_first
+        }
 
     def tag(self, text: str) -> tuple[TopicRef, ...]:
         """The topics whose terms occur in `text`, in the taxonomy's order."""
         # With every non-word character a space, " " + a word's start is in `words`.
-        words = " " + _NOT_WORD.sub(" ", text.lower())
+        lowered = text.lower()
+        if lowered.isascii():
+            words = " " + lowered.encode().translate(_ASCII_NOT_WORD).decode()
+        else:
+            words = " " + _NOT_WORD.sub(" ", lowered)
+        present = {
+            anchor
+            for longest in set(self._anchors.findall(words))
+            for anchor in self._within[longest]
+        }
         found: set[str] = set()
-        for anchor, candidates in self._by_anchor.items():
-            if anchor in words:
-                found.update(
-                    slug
-                    for slug, pattern in candidates
-                    if slug not in found and pattern.search(text)
-                )
+        for anchor in present:
+            found.update(
+                slug
+                for slug, pattern in self._by_anchor[anchor]
+                if slug not in found and pattern.search(text)
+            )
         return tuple(topic for slug, topic in self.topics.items() if slug in found)
 
 

@@ -113,6 +113,9 @@ _NAMES = "|".join(re.escape(name) for name in GLUED_NAMES)
 _GLUED_BEFORE = re.compile(rf"(?<=[a-z0-9,;:])(?=(?:{_NAMES}))")
 _GLUED_AFTER = re.compile(rf"(?P<name>{_NAMES})(?=[a-z])")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[,.;:!?](?:\s|$))")
+_GLUED_NAME = re.compile(_NAMES)
+_SPACED_PUNCTUATION = re.compile(" [,.;:!?]")
+"""Cheap tests for whether the patterns above can find anything (spaces are folded by then)."""
 END_MARK = re.compile(r"\s*-0-\s*$")
 """The wire's end mark, " -0-", that closes an article."""
 MAX_HEADLINE = 300
@@ -124,10 +127,10 @@ _HEADLINE_STAMP = re.compile(r"\s*\[(?:Juche\s*)?\d{2,4}\.\d{1,2}\.\d{1,2}\.?\]\
 def clean_paragraph(text: str) -> str:
     """Repair scrape damage in a paragraph: names glued to their neighbours ("toKim Jong Un"),
     non-breaking and doubled spaces, spaces before punctuation, the wire's end mark "-0-"."""
-    text = " ".join(text.replace("\u00a0", " ").split())
-    if any(name in text for name in GLUED_NAMES):  # the patterns are slow; most text has none
+    text = " ".join(text.split())  # str.split takes the non-breaking space for a space
+    if _GLUED_NAME.search(text):  # the patterns are slow; most text has no name to unglue
         text = _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\g<name> ", text))
-    if " " in text and any(f" {mark}" in text for mark in ",.;:!?"):
+    if _SPACED_PUNCTUATION.search(text):
         text = _SPACE_BEFORE_PUNCTUATION.sub("", text)
     return END_MARK.sub("", text) if "-0-" in text else text
 
