@@ -397,3 +397,44 @@ def test_a_database_that_stays_locked_is_one_error(
         holder.rollback()
         holder.close()
     assert _counts(db_path) == [(0, 0, 0, 0)]
+
+
+def test_when_writing_stops_the_batches_committed_before_are_still_accounted_for(
+    db_path: Path, cli: RunCli, seed_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writing thread runs ahead of the caller: when a later transaction cannot begin,
+    the caller is told (again at every call, until it closes the store), and the results of
+    the transaction committed before are still handed over."""
+    from sqlalchemy.exc import OperationalError
+
+    assert cli("db", "upgrade").exit_code == 0
+    pages = write_variants(tmp_path / "pages", seed_text, 4)
+    hold = DeferredIndex.hold.__func__  # type: ignore[attr-defined]
+    transactions = []
+
+    def fails_second(cls: type[DeferredIndex], cursor: sqlite3.Cursor) -> DeferredIndex:
+        transactions.append(cursor)
+        if len(transactions) == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        return hold(cls, cursor)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(DeferredIndex, "hold", classmethod(fails_second))
+    engine = write_engine(db_path)
+    results = []
+    try:
+        store = Store(engine, batch_size=2, write_size=1, batch_seconds=60)
+        with pytest.raises((sqlite3.OperationalError, OperationalError), match="disk I/O"):
+            for page in pages:
+                results += store.add(page.name, decode(page.read_bytes()), CaptureHints())
+            results += store.flush()
+        with pytest.raises((sqlite3.OperationalError, OperationalError), match="disk I/O"):
+            store.flush()
+        results += store.committed()
+        store.close()
+    finally:
+        engine.dispose()
+    assert [(origin, r.outcome, r.document_id) for origin, r in results] == [
+        ("00000.txt", Outcome.ADDED, 1),
+        ("00001.txt", Outcome.ADDED, 2),
+    ]
+    assert _counts(db_path) == [(2, 2, 2, 14)]

@@ -157,9 +157,11 @@ def seed(
                 progress(item.size)
         account(store.flush())
     except BaseException:
-        # The open batch holds the write lock: give it up before anything else.
+        # The open batch holds the write lock: give it up before anything else, then account
+        # for the batches committed before it.
         store.close()
         ahead.close(abandon=True)
+        account(store.committed())
         raise
     finally:
         try:

@@ -212,7 +212,7 @@ class Writer:
             if not rows:
                 continue
             columns = tuple(rows[0])
-            values = itemgetter(*columns)
+            values = itemgetter(*columns)  # a tuple of the values: every table has 2 or more
             self.cursor.executemany(_insert_sql(table.name, columns), [values(row) for row in rows])
 
     def forget(self) -> None:
@@ -452,7 +452,7 @@ class Store:
         *,
         batch_size: int = 5000,
         batch_seconds: float = 2.0,
-        write_size: int = 500,
+        write_size: int = 250,
     ) -> None:
         self._engine = engine
         self._extract = extractor
@@ -468,6 +468,10 @@ class Store:
         self._results: queue.Queue[list[tuple[str, LoadResult]]] = queue.Queue()
         self._failure: BaseException | None = None
         self._abort = threading.Event()
+        self._lock = threading.Lock()
+        """Held while the open transaction's connection is set up, committed or closed, so
+        that `close` interrupts only a live connection, and never a commit under way."""
+        self._live: sqlite3.Connection | None = None
         # The writing thread's side.
         self._connection: Connection | None = None
         self._writer: Writer | None = None
@@ -519,9 +523,9 @@ class Store:
         if self._thread is None:
             return
         self._abort.set()
-        writer = self._writer
-        if writer is not None:
-            writer.cursor.connection.interrupt()  # the one call SQLite takes from any thread
+        with self._lock:
+            if self._live is not None:
+                self._live.interrupt()  # the one call SQLite takes from any thread
         while True:  # make room for the stop, dropping what was not begun
             try:
                 self._tasks.get_nowait()
@@ -530,26 +534,10 @@ class Store:
                 break
         self._stop()
 
-    def _stop(self) -> None:
-        """End the writing thread once it has done what it was given; an open batch is rolled
-        back."""
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            self._tasks.put(None)
-            thread.join()
-
-    def _send(self, *, commit: bool) -> None:
-        items, self._pending = self._pending, []
-        if commit:
-            self._batch_started, self._in_batch = None, 0
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="communique-writer", daemon=True)
-            self._thread.start()
-        self._tasks.put((items, commit))  # waits while the writer is two steps behind
-        self._check()
-
-    def _committed(self) -> list[tuple[str, LoadResult]]:
-        self._check()
+    def committed(self) -> list[tuple[str, LoadResult]]:
+        """The results of batches committed and not handed back yet, without raising what
+        stopped the writing thread: for a caller that gives up and accounts for what was
+        stored all the same."""
         results: list[tuple[str, LoadResult]] = []
         while True:
             try:
@@ -557,12 +545,35 @@ class Store:
             except queue.Empty:
                 return results
 
+    def _stop(self) -> None:
+        """End the writing thread once it has done what it was given; an open batch is rolled
+        back."""
+        if self._thread is not None:
+            self._tasks.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _send(self, *, commit: bool) -> None:
+        items, self._pending = self._pending, []
+        if commit:
+            self._batch_started, self._in_batch = None, 0
+        if self._thread is None:
+            self._failure = None
+            self._abort.clear()
+            self._thread = threading.Thread(target=self._run, name="communique-writer", daemon=True)
+            self._thread.start()
+        self._check()
+        self._tasks.put((items, commit))  # waits while the writer is a step behind
+
+    def _committed(self) -> list[tuple[str, LoadResult]]:
+        self._check()
+        return self.committed()
+
     def _check(self) -> None:
-        """Raise here what stopped the writing thread (a database that cannot be written,
-        say); its open batch is rolled back."""
+        """Raise here, and at every call after, what stopped the writing thread (a database
+        that cannot be written, say); its open batch is rolled back, and it writes no more."""
         if self._failure is not None:
-            failure, self._failure = self._failure, None
-            raise failure
+            raise self._failure
 
     def _run(self) -> None:
         """The writing thread: write each step handed over, committing when asked to."""
@@ -570,7 +581,6 @@ class Store:
             task = self._tasks.get()
             try:
                 if task is None:
-                    self._rollback()
                     return
                 items, commit = task
                 if self._abort.is_set() or self._failure is not None:
@@ -580,21 +590,33 @@ class Store:
                 if commit:
                     self._results.put(self._commit())
             except BaseException as error:  # noqa: BLE001 - raised again on the caller's side
-                self._failure = error
-                self._rollback()
+                if self._failure is None:
+                    self._failure = error
             finally:
+                if task is None or self._failure is not None or self._abort.is_set():
+                    self._rollback()
                 self._tasks.task_done()
 
     def _rollback(self) -> None:
-        connection, self._connection, self._writer, self._index = self._connection, None, None, None
-        self._written = []
-        if connection is not None:
-            connection.rollback()
-            connection.close()
+        """Give up the open transaction, if any; a connection already broken is let go."""
+        with self._lock:
+            connection, self._connection, self._writer = self._connection, None, None
+            self._index, self._live, self._written = None, None, []
+            if connection is not None:
+                try:
+                    connection.rollback()
+                except Exception:  # noqa: BLE001 - closing it undoes the transaction anyway
+                    pass
+                finally:
+                    connection.close()
 
     def _begin(self) -> Writer:
         if self._writer is None:
-            connection = self._connection = self._engine.connect()
+            with self._lock:
+                if self._abort.is_set():
+                    raise _Interrupted
+                connection = self._connection = self._engine.connect()
+                self._live = cast(sqlite3.Connection, connection.connection.driver_connection)
             connection.begin()
             self._writer = writer = Writer(connection)
             self._index = DeferredIndex.hold(writer.cursor)
@@ -616,29 +638,32 @@ class Store:
             self._index,
             self._written,
         )
-        self._connection, self._writer, self._index, self._written = None, None, None, []
         if connection is None or writer is None or index is None:
+            self._written = []
             return written
-        try:
-            if self._abort.is_set():
-                raise _Interrupted
-            index.catch_up(writer.cursor)
-            connection.commit()
-        except _Interrupted:
-            connection.rollback()
-            raise
-        except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each
-            connection.rollback()
-            reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
-            return [
-                (origin, result)  # a repeat of a document committed earlier: still stored
-                if result.outcome is Outcome.UNCHANGED
-                and (result.document_id or 0) <= self._stored_before
-                else (origin, LoadResult(Outcome.FAILED, reason=reason))
-                for origin, result in written
-            ]
-        finally:
-            connection.close()
+        with self._lock:  # once begun, a commit completes: `close` waits for it
+            self._connection, self._writer, self._index, self._written = None, None, None, []
+            self._live = None
+            try:
+                if self._abort.is_set():
+                    raise _Interrupted
+                index.catch_up(writer.cursor)
+                connection.commit()
+            except _Interrupted:
+                connection.rollback()
+                raise
+            except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each
+                connection.rollback()
+                reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
+                return [
+                    (origin, result)  # a repeat of a document committed earlier: still stored
+                    if result.outcome is Outcome.UNCHANGED
+                    and (result.document_id or 0) <= self._stored_before
+                    else (origin, LoadResult(Outcome.FAILED, reason=reason))
+                    for origin, result in written
+                ]
+            finally:
+                connection.close()
         return written
 
     def _extract_ahead(self, items: list[_Item]) -> None:
@@ -649,6 +674,8 @@ class Store:
             return
         stored = self._stored([item.decoded.sha256 for item in missing])
         for item in missing:
+            if self._abort.is_set():
+                raise _Interrupted
             if item.decoded.sha256 not in stored:
                 item.extracted = self._extraction(item.decoded.text, item.hints)
 
@@ -710,6 +737,8 @@ class Store:
             return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
         except Exception as error:  # noqa: BLE001 - the document itself could not be stored
             writer.forget()
+            if self._abort.is_set():
+                raise _Interrupted from None
             reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
             return LoadResult(Outcome.FAILED, reason=reason)
 
