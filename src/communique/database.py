@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "HEAD_REVISION",
+    "IN_LIST_SIZE",
     "connect",
     "current_revision",
     "finish_writing",
     "prepare",
+    "stored_digests",
     "write_engine",
 ]
 
@@ -47,6 +49,22 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     connection.execute("PRAGMA foreign_keys = ON")
     connection.row_factory = sqlite3.Row
     return connection
+
+
+IN_LIST_SIZE = 500
+"""Values per `IN (...)` list, well under SQLite's limit on parameters."""
+
+
+def stored_digests(cursor: sqlite3.Cursor, digests: list[str]) -> set[str]:
+    """Of these sha256 digests, those of the documents the connection sees stored: one query
+    per few hundred, not one per document."""
+    found: set[str] = set()
+    for start in range(0, len(digests), IN_LIST_SIZE):
+        some = digests[start : start + IN_LIST_SIZE]
+        marks = ", ".join("?" for _ in some)
+        rows = cursor.execute(f"SELECT sha256 FROM documents WHERE sha256 IN ({marks})", some)
+        found.update(digest for (digest,) in rows)
+    return found
 
 
 def current_revision(path: Path) -> str | None:

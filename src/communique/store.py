@@ -33,6 +33,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table
 
+from communique.database import IN_LIST_SIZE, stored_digests
 from communique.decoding import DecodedText
 from communique.errors import failure_reason
 from communique.extract import extract
@@ -137,23 +138,8 @@ def _unchanged(document_id: int, status: str, error: str | None) -> LoadResult:
     return LoadResult(Outcome.UNCHANGED, document_id=document_id, warnings=warnings)
 
 
-_LOOK_UP = 500
-"""Values per `IN (...)` list, well under SQLite's limit on parameters."""
-
-
 def _marks(values: list[str]) -> str:
     return ", ".join("?" for _ in values)
-
-
-def _stored_in(cursor: Any, digests: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(digests), _LOOK_UP):
-        some = digests[start : start + _LOOK_UP]
-        rows = cursor.execute(
-            f"SELECT sha256 FROM documents WHERE sha256 IN ({_marks(some)})", some
-        )
-        found.update(digest for (digest,) in rows)
-    return found
 
 
 _WRITE_ORDER = (
@@ -295,16 +281,16 @@ class Writer:
     def look_up(self, digests: list[str], fingerprints: list[str]) -> None:
         """Find out at once which of these documents and articles are stored: a batch asks
         two queries instead of two per document."""
-        for start in range(0, len(digests), _LOOK_UP):
-            some = digests[start : start + _LOOK_UP]
+        for start in range(0, len(digests), IN_LIST_SIZE):
+            some = digests[start : start + IN_LIST_SIZE]
             self._documents.update(dict.fromkeys(some))
             rows = self.cursor.execute(
                 f"SELECT sha256, id, status, error FROM documents WHERE sha256 IN ({_marks(some)})",
                 some,
             )
             self._documents.update((row[0], (int(row[1]), row[2], row[3])) for row in rows)
-        for start in range(0, len(fingerprints), _LOOK_UP):
-            some = fingerprints[start : start + _LOOK_UP]
+        for start in range(0, len(fingerprints), IN_LIST_SIZE):
+            some = fingerprints[start : start + IN_LIST_SIZE]
             self._articles.update(dict.fromkeys(some))
             rows = self.cursor.execute(
                 f"SELECT fingerprint, id FROM articles WHERE fingerprint IN ({_marks(some)})",
@@ -683,10 +669,12 @@ class Store:
         """Of these texts, those stored: as the open transaction sees them, or, before one
         is open, as committed (without taking the write lock to extract)."""
         if self._writer is not None:
-            return _stored_in(self._writer.cursor, digests)
+            return stored_digests(self._writer.cursor, digests)
         connection = self._engine.raw_connection()
         try:
-            return _stored_in(connection.cursor(), digests)
+            return stored_digests(
+                cast(sqlite3.Connection, connection.driver_connection).cursor(), digests
+            )
         except sqlite3.Error:  # only a shortcut: every text is checked again as it is written
             return set()
         finally:

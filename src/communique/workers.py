@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from communique.database import stored_digests
 from communique.errors import failure_reason
 from communique.extract.records import CaptureHints, Extraction
 
@@ -253,11 +254,7 @@ class Ahead(Generic[T]):
                 self._stored = sqlite3.connect(
                     f"{self._database.resolve().as_uri()}?mode=ro", uri=True, timeout=30
                 )
-            marks = ", ".join("?" for _ in digests)
-            rows = self._stored.execute(
-                f"SELECT sha256 FROM documents WHERE sha256 IN ({marks})", digests
-            )
-            return {digest for (digest,) in rows}
+            return stored_digests(self._stored.cursor(), digests)
         except sqlite3.Error:  # only a shortcut: the store checks every document again
             return set()
 
