@@ -687,7 +687,7 @@ class Store:
             return Failed(failure_reason(error))
 
     def _write(self, writer: Writer, items: list[_Item]) -> list[LoadResult]:
-        """Write the batch at once; if that fails, one document at a time."""
+        """Write these documents together; if that fails, one at a time."""
         writer.look_up(
             [item.decoded.sha256 for item in items],
             [
