@@ -78,30 +78,43 @@ def _counts(db: Path) -> list[tuple[object, ...]]:
     )
 
 
+LOADED = 3000
+"""Captures in a load that the tests stop half-way."""
+
+
+def _loading(tmp_path: Path, seed_text: str) -> tuple[Path, Path, subprocess.Popen[str]]:
+    """(folder, database, process): `LOADED` captures being loaded into a new database."""
+    folder = tmp_path / "captures"
+    write_variants(folder, seed_text, LOADED)
+    db = tmp_path / "store.db"
+    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
+    return folder, db, _start_seed(db, folder)
+
+
+def _assert_whole_and_resumable(db: Path, folder: Path) -> None:
+    """After a load was stopped: every committed document is whole, nothing else is there,
+    and the same `seed` again completes the load exactly."""
+    committed = _documents(db)
+    assert 0 < committed < LOADED, "the load finished before it could be stopped"
+    _assert_sound(db)
+    assert _counts(db) == [(committed, committed, committed * 7, committed, committed * 7)]
+    again = run_console("--db", str(db), "seed", "--quiet", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == f"{LOADED - committed} added, {committed} unchanged, 0 failed\n"
+    _assert_sound(db)
+    assert _counts(db) == [(LOADED, LOADED, LOADED * 7, LOADED, LOADED * 7)]
+    assert run_console("--db", str(db), "check").returncode == 0
+
+
 def test_a_load_killed_mid_way_loses_nothing_committed_and_resumes(
     tmp_path: Path, seed_text: str
 ) -> None:
-    total = 3000
-    folder = tmp_path / "captures"
-    write_variants(folder, seed_text, total)
-    db = tmp_path / "store.db"
-    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
-    load = _start_seed(db, folder)
+    folder, db, load = _loading(tmp_path, seed_text)
     _wait_for_documents(db, load)
     os.killpg(load.pid, signal.SIGKILL)
     load.wait()
     assert load.returncode == -signal.SIGKILL
-    committed = _documents(db)
-    assert 0 < committed < total, "the load finished before it could be killed"
-    _assert_sound(db)
-    assert _counts(db) == [(committed, committed, committed * 7, committed, committed * 7)]
-
-    again = run_console("--db", str(db), "seed", "--quiet", str(folder))
-    assert again.returncode == 0, again.stderr
-    assert again.stdout == f"{total - committed} added, {committed} unchanged, 0 failed\n"
-    _assert_sound(db)
-    assert _counts(db) == [(total, total, total * 7, total, total * 7)]
-    assert run_console("--db", str(db), "check").returncode == 0
+    _assert_whole_and_resumable(db, folder)
 
 
 def _descendants(pid: int) -> set[int]:
@@ -129,22 +142,22 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _assert_all_end(processes: set[int], within: float) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and any(_alive(pid) for pid in processes):
+        time.sleep(0.05)
+    assert [pid for pid in processes if _alive(pid)] == []
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_killing_the_writer_alone_leaves_no_worker_behind(tmp_path: Path, seed_text: str) -> None:
-    folder = tmp_path / "captures"
-    write_variants(folder, seed_text, 3000)
-    db = tmp_path / "store.db"
-    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
-    load = _start_seed(db, folder)
+    _, db, load = _loading(tmp_path, seed_text)
     _wait_for_documents(db, load, at_least=600)  # the workers are at it by now
     helpers = _descendants(load.pid)
     assert len(helpers) >= 3  # the fork server and two workers at least
     os.kill(load.pid, signal.SIGKILL)  # the writer only, as `kill -9 PID` does
     load.wait()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(_alive(pid) for pid in helpers):
-        time.sleep(0.1)
-    assert [pid for pid in helpers if _alive(pid)] == []
+    _assert_all_end(helpers, within=15)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
@@ -152,12 +165,7 @@ def test_ctrl_c_mid_load_keeps_whole_batches_only(tmp_path: Path, seed_text: str
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops the load at
     once: the open batch is rolled back, whatever the writing thread was doing, and no worker
     is left behind."""
-    total = 3000
-    folder = tmp_path / "captures"
-    write_variants(folder, seed_text, total)
-    db = tmp_path / "store.db"
-    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
-    load = _start_seed(db, folder)
+    folder, db, load = _loading(tmp_path, seed_text)
     _wait_for_documents(db, load, at_least=300)
     helpers = _descendants(load.pid)
     os.killpg(load.pid, signal.SIGINT)
@@ -165,17 +173,8 @@ def test_ctrl_c_mid_load_keeps_whole_batches_only(tmp_path: Path, seed_text: str
     assert load.returncode == 1
     assert stderr.splitlines()[-1] == "Aborted!"
     assert "Traceback" not in stderr
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [pid for pid in helpers if _alive(pid)]
-    committed = _documents(db)
-    assert committed < total, "the load finished before it could be interrupted"
-    _assert_sound(db)
-    assert _counts(db) == [(committed, committed, committed * 7, committed, committed * 7)]
-    again = run_console("--db", str(db), "seed", "--quiet", str(folder))
-    assert again.stdout == f"{total - committed} added, {committed} unchanged, 0 failed\n"
-    assert run_console("--db", str(db), "check").returncode == 0
+    _assert_all_end(helpers, within=10)
+    _assert_whole_and_resumable(db, folder)
 
 
 def test_four_loads_and_a_searcher_at_once(tmp_path: Path, seed_text: str) -> None:

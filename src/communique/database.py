@@ -7,9 +7,9 @@ SQLAlchemy or Alembic; those are imported only when a write or a migration needs
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from communique.errors import CommuniqueError, DatabaseMissing
 
@@ -24,6 +24,7 @@ __all__ = [
     "current_revision",
     "finish_writing",
     "prepare",
+    "rows_in",
     "stored_digests",
     "write_engine",
 ]
@@ -55,16 +56,16 @@ IN_LIST_SIZE = 500
 """Values per `IN (...)` list, well under SQLite's limit on parameters."""
 
 
+def rows_in(cursor: sqlite3.Cursor, query: str, keys: list[str]) -> Iterator[Any]:
+    """The rows of `query` + " IN (keys)": one query per few hundred keys, not one per key."""
+    for start in range(0, len(keys), IN_LIST_SIZE):
+        some = keys[start : start + IN_LIST_SIZE]
+        yield from cursor.execute(f"{query} IN ({', '.join('?' for _ in some)})", some)
+
+
 def stored_digests(cursor: sqlite3.Cursor, digests: list[str]) -> set[str]:
-    """Of these sha256 digests, those of the documents the connection sees stored: one query
-    per few hundred, not one per document."""
-    found: set[str] = set()
-    for start in range(0, len(digests), IN_LIST_SIZE):
-        some = digests[start : start + IN_LIST_SIZE]
-        marks = ", ".join("?" for _ in some)
-        rows = cursor.execute(f"SELECT sha256 FROM documents WHERE sha256 IN ({marks})", some)
-        found.update(digest for (digest,) in rows)
-    return found
+    """Of these sha256 digests, those of the documents the connection sees stored."""
+    return {row[0] for row in rows_in(cursor, "SELECT sha256 FROM documents WHERE sha256", digests)}
 
 
 def current_revision(path: Path) -> str | None:

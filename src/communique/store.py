@@ -33,7 +33,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table
 
-from communique.database import IN_LIST_SIZE, stored_digests
+from communique.database import rows_in, stored_digests
 from communique.decoding import DecodedText
 from communique.errors import failure_reason
 from communique.extract import extract
@@ -136,10 +136,6 @@ def _unchanged(document_id: int, status: str, error: str | None) -> LoadResult:
     if status in ("failed", "incomplete"):
         warnings = (f"already stored as document {document_id}, {status}: {error}",)
     return LoadResult(Outcome.UNCHANGED, document_id=document_id, warnings=warnings)
-
-
-def _marks(values: list[str]) -> str:
-    return ", ".join("?" for _ in values)
 
 
 _WRITE_ORDER = (
@@ -281,22 +277,16 @@ class Writer:
     def look_up(self, digests: list[str], fingerprints: list[str]) -> None:
         """Find out at once which of these documents and articles are stored: a batch asks
         two queries instead of two per document."""
-        for start in range(0, len(digests), IN_LIST_SIZE):
-            some = digests[start : start + IN_LIST_SIZE]
-            self._documents.update(dict.fromkeys(some))
-            rows = self.cursor.execute(
-                f"SELECT sha256, id, status, error FROM documents WHERE sha256 IN ({_marks(some)})",
-                some,
-            )
-            self._documents.update((row[0], (int(row[1]), row[2], row[3])) for row in rows)
-        for start in range(0, len(fingerprints), IN_LIST_SIZE):
-            some = fingerprints[start : start + IN_LIST_SIZE]
-            self._articles.update(dict.fromkeys(some))
-            rows = self.cursor.execute(
-                f"SELECT fingerprint, id FROM articles WHERE fingerprint IN ({_marks(some)})",
-                some,
-            )
-            self._articles.update((row[0], int(row[1])) for row in rows)
+        self._documents.update(dict.fromkeys(digests))
+        query = "SELECT sha256, id, status, error FROM documents WHERE sha256"
+        self._documents.update(
+            (row[0], (int(row[1]), row[2], row[3])) for row in rows_in(self.cursor, query, digests)
+        )
+        self._articles.update(dict.fromkeys(fingerprints))
+        query = "SELECT fingerprint, id FROM articles WHERE fingerprint"
+        self._articles.update(
+            (row[0], int(row[1])) for row in rows_in(self.cursor, query, fingerprints)
+        )
 
     def stored_document(self, sha256: str) -> tuple[int, str, str | None] | None:
         """(id, status, error) of the document with these bytes, if it is stored or staged."""
