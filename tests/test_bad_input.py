@@ -149,18 +149,22 @@ def test_good_inputs_in_the_same_run_still_load(
     assert _counts(db_path) == [(1, 1, 1, 7)]
 
 
+def _with_a_refused_point(found: Extraction) -> Extraction:
+    """The extraction with a point SQLite refuses, half-way through the document's rows."""
+    assert found.article is not None
+    point = found.article.declarations[0].points[0]
+    object.__setattr__(point, "ordinal", 0)  # violates the ordinal >= 1 check
+    return found
+
+
 def test_a_failing_extraction_keeps_the_document_and_no_derived_row(
     db_path: Path, cli: RunCli, seed_text: str
 ) -> None:
-    """Derived rows are written in a savepoint: an error half-way rolls all of them back."""
+    """A row refused half-way undoes every derived row of its document, which is kept."""
     assert cli("db", "upgrade").exit_code == 0
 
     def breaks_after_points(text: str, hints: CaptureHints) -> Extraction:
-        real = extract(text, hints)
-        assert real.article is not None
-        broken_point = real.article.declarations[0].points[0]
-        object.__setattr__(broken_point, "ordinal", 0)  # violates the ordinal >= 1 check
-        return real
+        return _with_a_refused_point(extract(text, hints))
 
     engine = write_engine(db_path)
     try:
@@ -307,11 +311,7 @@ def test_a_failing_document_in_a_batch_fails_alone(
 
     def breaks_the_third(text: str, hints: CaptureHints) -> Extraction:
         found = extract(text, hints)
-        if text == broken:
-            assert found.article is not None
-            point = found.article.declarations[0].points[0]
-            object.__setattr__(point, "ordinal", 0)  # violates the ordinal >= 1 check
-        return found
+        return _with_a_refused_point(found) if text == broken else found
 
     engine = write_engine(db_path)
     try:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "HEAD_REVISION",
-    "IN_LIST_SIZE",
     "connect",
     "current_revision",
     "finish_writing",

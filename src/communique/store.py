@@ -322,7 +322,7 @@ class Writer:
         article_id = self._new_id(articles)
         self._stage(articles, {"id": article_id, **values})
         self._articles[article.fingerprint] = article_id
-        self.stage_declarations(article_id, article.declarations)
+        self._stage_declarations(article_id, article.declarations)
         return article_id
 
     def insert_article(self, article: ArticleRecord) -> int:
@@ -333,10 +333,10 @@ class Writer:
 
     def insert_declarations(self, article_id: int, found: tuple[DeclarationRecord, ...]) -> None:
         """Write an article's declarations now."""
-        self.stage_declarations(article_id, found)
+        self._stage_declarations(article_id, found)
         self.write()
 
-    def stage_declarations(self, article_id: int, found: tuple[DeclarationRecord, ...]) -> None:
+    def _stage_declarations(self, article_id: int, found: tuple[DeclarationRecord, ...]) -> None:
         for declaration in found:
             self._stage_declaration(article_id, declaration)
 
@@ -515,11 +515,9 @@ class Store:
         stopped the writing thread: for a caller that gives up and accounts for what was
         stored all the same."""
         results: list[tuple[str, LoadResult]] = []
-        while True:
-            try:
-                results.extend(self._results.get_nowait())
-            except queue.Empty:
-                return results
+        while not self._results.empty():  # this thread is the only one that takes from it
+            results.extend(self._results.get_nowait())
+        return results
 
     def _stop(self) -> None:
         """End the writing thread once it has done what it was given; an open batch is rolled
