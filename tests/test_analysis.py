@@ -73,6 +73,7 @@ def _texts_to_tag(seed_text: str) -> list[str]:
         "\u00c9conomie: the two sides\u2019 economic cooperation and mutually beneficial trade.",
         "Joint military exercises, ballistic missile launches and an ICBM test_launch.",
         "Reunification efforts, re-unification, Reunify; north-south cooperation",
+        "The Korean People's Army, a people\u2019s army.",
     ]
     article = extract(seed_text).article
     assert article is not None
@@ -86,10 +87,12 @@ def _texts_to_tag(seed_text: str) -> list[str]:
 def test_tagging_finds_exactly_what_every_term_finds(seed_text: str, tmp_path: Path) -> None:
     """`tag` runs only the terms whose first word begins some word of the text, found with
     one pattern and a byte table; that must change nothing, also where one term's first word
-    begins another's ("reunif*" and "reunification council")."""
+    begins another's ("reunif*" and "reunification council"), and where a term begins with
+    punctuation ("'s army", which has no first word to look for)."""
     extra = tmp_path / "extra.toml"
     extra.write_text(
-        '[topics.councils]\nname = "Councils"\nterms = ["reunification council"]\n',
+        '[topics.councils]\nname = "Councils"\nterms = ["reunification council"]\n'
+        '[topics.armies]\nname = "Armies"\nterms = ["\'s army"]\n',
         encoding="utf-8",
     )
     for taxonomy in (load_taxonomy(), load_taxonomy(extra)):
@@ -98,6 +101,7 @@ def test_tagging_finds_exactly_what_every_term_finds(seed_text: str, tmp_path: P
                 taxonomy, text
             ), text
     assert [t.slug for t in load_taxonomy(extra).tag("Reunification efforts")] == ["reunification"]
+    assert [t.slug for t in load_taxonomy(extra).tag("The People's Army")] == ["armies"]
 
 
 def test_points_by_topic(cli: RunCli, seeded: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from pathlib import Path
 
@@ -11,9 +12,30 @@ import pytest
 from communique.extract import CaptureHints, extract
 from communique.extract.dateline import find_dateline
 from communique.extract.gazetteer import load_gazetteer
+from communique.extract.patterns import any_of
 from communique.extract.text import clean_headline, clean_paragraph, fingerprint, paragraphs
 
 from conftest import RunCli, sql
+
+
+def test_a_word_trie_matches_what_the_longest_first_alternation_matches() -> None:
+    """Words that begin one another ("call", "calls", "called"), words with characters that
+    mean something to the regex engine, and texts built from their pieces: the trie must find
+    the same matches, the same groups, in the same places, as the plain alternation."""
+    generator = random.Random(5)
+    pieces = ["a", "ab", "b", "ba", " ", ".", "c", "-", "aa"]
+    for _ in range(300):
+        words = {"".join(generator.choices(pieces, k=generator.randint(1, 4))) for _ in range(8)}
+        plain = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+        text = "".join(generator.choices(pieces, k=30))
+        for tail in ("", r"\b", r"(?![\w])", r"\s+(?P<next>\w*)"):
+            trie = re.compile(f"(?P<word>{any_of(words)}){tail}")
+            alternation = re.compile(f"(?P<word>{plain}){tail}")
+            assert [m.groupdict() | {"at": m.span()} for m in trie.finditer(text)] == [
+                m.groupdict() | {"at": m.span()} for m in alternation.finditer(text)
+            ], (words, text, tail)
+    assert any_of(["call", "calls", "called"]) == "call(?:(?:ed|s))?"
+    assert re.search(any_of([]), "anything") is None
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from communique.extract.gazetteer import Gazetteer
+from communique.extract.patterns import any_of
 from communique.extract.records import PartyRef
 from communique.extract.vocabulary import (
     ADVERBS,
@@ -26,14 +27,10 @@ from communique.extract.vocabulary import (
 __all__ = ["Clause", "find_clause", "holders", "is_joint_subject"]
 
 
-def _words(words: frozenset[str]) -> str:
-    return "|".join(sorted(words, key=len, reverse=True))
-
-
 _CLAUSE = re.compile(
     rf"^(?P<subject>[^,;:]{{1,80}}?)\s+"
-    rf"(?P<helpers>(?:(?:{_words(AUXILIARIES | ADVERBS)})\s+(?:not\s+)?)*)"
-    rf"(?P<verb>{_words(SUBJECT_VERBS)})\b\s*(?P<next>\w*)"
+    rf"(?P<helpers>(?:(?:{any_of(AUXILIARIES | ADVERBS)})\s+(?:not\s+)?)*)"
+    rf"(?P<verb>{any_of(SUBJECT_VERBS)})\b\s*(?P<next>\w*)"
 )
 # A determiner alone is no subject: "The launch failed" has read "launch" as the verb.
 _DETERMINERS = frozenset("the a an this that these those its their such".split())

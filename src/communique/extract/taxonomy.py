@@ -13,6 +13,7 @@ from typing import Any
 
 from communique.errors import CommuniqueError
 from communique.extract.datafiles import packaged_table, read_table, strings
+from communique.extract.patterns import any_of
 from communique.extract.records import TopicRef
 
 __all__ = ["TAXONOMY_ENV", "Taxonomy", "default_taxonomy", "load_taxonomy"]
@@ -89,7 +90,7 @@ class Taxonomy:
             for anchor, by_topic in grouped.items()
         }
         longest_first = sorted(self._by_anchor, key=len, reverse=True)
-        self._anchors = re.compile("|".join(re.escape(anchor) for anchor in longest_first))
+        self._anchors = re.compile(any_of(longest_first))
         self._within = {
             anchor: tuple(other for other in longest_first if anchor.startswith(other))
             for anchor in longest_first
@@ -97,24 +98,39 @@ class Taxonomy:
 
     def tag(self, text: str) -> tuple[TopicRef, ...]:
         """The topics whose terms occur in `text`, in the taxonomy's order."""
-        # With every non-word character a space, " " + a word's start is in `words`.
-        lowered = text.lower()
-        if lowered.isascii():
-            words = " " + lowered.encode().translate(_ASCII_NOT_WORD).decode()
-        else:
-            words = " " + _NOT_WORD.sub(" ", lowered)
-        present = {
-            anchor
-            for longest in set(self._anchors.findall(words))
-            for anchor in self._within[longest]
-        }
+        # With every non-word character a space, " " + a word's start is in `words`; in ASCII
+        # text a word starting at `words[i + 1]` starts at `text[i]`, so a term is tried only
+        # where its first word begins, not searched for through the whole text.
         found: set[str] = set()
-        for anchor in present:
-            found.update(
-                slug
-                for slug, pattern in self._by_anchor[anchor]
-                if slug not in found and pattern.search(text)
-            )
+        if text.isascii():
+            words = " " + text.lower().encode().translate(_ASCII_NOT_WORD).decode()
+            starts: dict[str, list[int]] = {}
+            for match in self._anchors.finditer(words):
+                for anchor in self._within[match.group()]:
+                    starts.setdefault(anchor, []).append(match.start())
+            for anchor, where in starts.items():
+                for slug, pattern in self._by_anchor[anchor]:
+                    if slug in found:
+                        continue
+                    if anchor == " ":  # a term that begins with punctuation: anywhere
+                        hit = pattern.search(text) is not None
+                    else:
+                        hit = any(pattern.match(text, start) for start in where)
+                    if hit:
+                        found.add(slug)
+        else:
+            words = " " + _NOT_WORD.sub(" ", text.lower())
+            present = {
+                anchor
+                for longest in set(self._anchors.findall(words))
+                for anchor in self._within[longest]
+            }
+            for anchor in present:
+                found.update(
+                    slug
+                    for slug, pattern in self._by_anchor[anchor]
+                    if slug not in found and pattern.search(text)
+                )
         return tuple(topic for slug, topic in self.topics.items() if slug in found)
 
 
