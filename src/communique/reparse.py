@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, delete, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, delete, func, select, text, update
 
 from communique.errors import failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
-from communique.store import (
-    Writer,
-    articles,
-    declarations,
-    documents,
-    published_on,
-)
+from communique.models import Article, Declaration, Document
+from communique.store import Writer, published_on
 from communique.workers import Extractor
+
+articles = cast(Table, Article.__table__)
+declarations = cast(Table, Declaration.__table__)
+documents = cast(Table, Document.__table__)
 
 __all__ = ["ReparseSummary", "reparse"]
 
