@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,18 @@ def test_the_raw_text_stays_untouched(cli: RunCli, db_path: Path, tmp_path: Path
     assert sql(db_path, "SELECT headline, body FROM articles") == [
         ("Greetings to Kim Jong Un", "Pyongyang, May 2 (KCNA) -- He met Comrade Kim Jong Un.")
     ]
+
+
+def test_white_space_is_folded_whatever_it_is() -> None:
+    """`clean_paragraph` folds only text that is unprintable or has doubled or outer spaces,
+    which holds because every white space but the plain space is unprintable."""
+    spaces = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+    assert [space for space in spaces if space != " " and space.isprintable()] == []
+    for space in spaces:
+        assert clean_paragraph(f"{space}Both{space}sides{space}{space}agreed.{space}") == (
+            "Both sides agreed."
+        ), hex(ord(space))
+    assert clean_paragraph("Both sides agreed.") == "Both sides agreed."
 
 
 def test_a_hard_wrapped_paragraph_stays_one_paragraph() -> None:

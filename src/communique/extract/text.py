@@ -127,7 +127,10 @@ _HEADLINE_STAMP = re.compile(r"\s*\[(?:Juche\s*)?\d{2,4}\.\d{1,2}\.\d{1,2}\.?\]\
 def clean_paragraph(text: str) -> str:
     """Repair scrape damage in a paragraph: names glued to their neighbours ("toKim Jong Un"),
     non-breaking and doubled spaces, spaces before punctuation, the wire's end mark "-0-"."""
-    text = " ".join(text.split())  # str.split takes the non-breaking space for a space
+    # str.split takes the non-breaking space for a space; every white space but " " is
+    # unprintable, so printable text without doubled or outer spaces is folded already.
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())
     if _GLUED_NAME.search(text):  # the patterns are slow; most text has no name to unglue
         text = _GLUED_BEFORE.sub(" ", _GLUED_AFTER.sub(r"\g<name> ", text))
     if _SPACED_PUNCTUATION.search(text):
