@@ -120,6 +120,17 @@ def test_listings_do_not_import_sqlalchemy(tmp_path: Path) -> None:
     )
 
 
+def test_loading_into_a_current_database_does_not_import_sqlalchemy(tmp_path: Path) -> None:
+    """A load writes through the standard library's sqlite3; only migrating a file (here, the
+    first `seed`, which creates the schema) needs SQLAlchemy and Alembic."""
+    db = str(tmp_path / "light.db")
+    assert _heavy_modules_after(["--db", db, "seed"]) == "heavy: ['alembic', 'sqlalchemy']"
+    page = tmp_path / "second.txt"
+    page.write_text("PYONGYANG, July 22 (KCNA) -- A second text was loaded.\n", encoding="utf-8")
+    assert _heavy_modules_after(["--db", db, "seed", str(page)]) == "heavy: []"
+    assert sql(Path(db), "SELECT count(*) FROM documents") == [(2,)]
+
+
 def test_a_closed_pipe_ends_quietly(seeded: Path) -> None:
     """`communique query ... | head` must not print a traceback when head stops reading."""
     many_rows = (

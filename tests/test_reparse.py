@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from communique import migrate
-from communique.database import write_engine
+from communique.database import write_connection, write_engine
 from communique.decoding import decode
 from communique.extract import CaptureHints, Extraction, extract
 from communique.reparse import ReparseSummary, reparse
@@ -36,11 +37,7 @@ def migrated(db_path: Path) -> Iterator[Path]:
 
 
 def _load(db: Path, text: str, extractor: Extractor, hints: CaptureHints = SEED_HINTS) -> None:
-    engine = write_engine(db)
-    try:
-        Store(engine, extractor).load("test", decode(text.encode()), hints)
-    finally:
-        engine.dispose()
+    Store(partial(write_connection, db), extractor).load("test", decode(text.encode()), hints)
 
 
 def _reparse(db: Path, extractor: Extractor = extract) -> ReparseSummary:
@@ -176,9 +173,7 @@ def test_a_document_that_cannot_be_rewritten_fails_alone(migrated: Path, seed_te
 
 
 def test_a_single_load_in_a_batch_of_one(migrated: Path, seed_text: str) -> None:
-    engine = write_engine(migrated)
-    try:
-        result = Store(engine, batch_size=1).load("one", decode(seed_text.encode()), SEED_HINTS)
-    finally:
-        engine.dispose()
+    result = Store(partial(write_connection, migrated), batch_size=1).load(
+        "one", decode(seed_text.encode()), SEED_HINTS
+    )
     assert (result.outcome.value, result.document_id) == ("added", 1)

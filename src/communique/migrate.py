@@ -75,7 +75,7 @@ def _migrating(path: Path) -> Iterator[Connection]:
                     f"{path}: migration left {len(problems)} broken references; nothing changed"
                 )
     finally:
-        finish_writing(engine)
+        finish_writing(engine, path)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ links to any more is removed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -159,13 +160,14 @@ def _points_changed(before: list[Snapshot], after: list[Snapshot]) -> int:
     return max(len(old - new), len(new - old))
 
 
-def _rewrite(writer: Writer, article_id: int, article: ArticleRecord) -> tuple[int, int]:
+def _rewrite(
+    connection: Connection, writer: Writer, article_id: int, article: ArticleRecord
+) -> tuple[int, int]:
     """Bring a stored article in line with its new extraction: (articles, points) changed."""
-    stored, stored_points = _stored(writer.connection, article_id)
+    stored, stored_points = _stored(connection, article_id)
     wanted, wanted_points = _extracted(article)
     if stored == wanted:
         return 0, 0
-    connection = writer.connection
     connection.execute(
         update(articles).where(articles.c.id == article_id).values(**writer.article_values(article))
     )
@@ -180,17 +182,21 @@ def _captures(connection: Connection, article_id: int) -> list[int]:
 
 
 def _relink(
-    writer: Writer, document_id: int, linked: int | None, article: ArticleRecord
+    connection: Connection,
+    writer: Writer,
+    document_id: int,
+    linked: int | None,
+    article: ArticleRecord,
 ) -> tuple[int, int, int]:
     """(article id, articles changed, points changed) for a document's new extraction."""
     existing = writer.existing_article(article.fingerprint)
     if existing is not None:
-        owner = min([*_captures(writer.connection, existing), document_id])
+        owner = min([*_captures(connection, existing), document_id])
         if owner != document_id:
             return existing, 0, 0
-        return existing, *_rewrite(writer, existing, article)
-    if linked is not None and _captures(writer.connection, linked) == [document_id]:
-        return linked, *_rewrite(writer, linked, article)
+        return existing, *_rewrite(connection, writer, existing, article)
+    if linked is not None and _captures(connection, linked) == [document_id]:
+        return linked, *_rewrite(connection, writer, linked, article)
     new_id = writer.insert_article(article)
     return new_id, 1, sum(len(d.points) for d in article.declarations)
 
@@ -212,14 +218,15 @@ def _mark_failed(connection: Connection, row: Any, error: Exception) -> _Change:
     return _Change(document=changed, failed=True)
 
 
-def _rewrite_document(writer: Writer, row: Any, extraction: Extraction) -> _Change:
-    connection = writer.connection
+def _rewrite_document(
+    connection: Connection, writer: Writer, row: Any, extraction: Extraction
+) -> _Change:
     values = writer.document_values(extraction)
     articles_changed = points_changed = 0
     target = None
     if extraction.article is not None:
         target, articles_changed, points_changed = _relink(
-            writer, row.id, row.article_id, extraction.article
+            connection, writer, row.id, row.article_id, extraction.article
         )
     values["article_id"] = target
     changed = any(getattr(row, key) != value for key, value in values.items())
@@ -235,14 +242,15 @@ def _rewrite_document(writer: Writer, row: Any, extraction: Extraction) -> _Chan
 def _reparse_one(connection: Connection, document_id: int, extractor: Extractor) -> _Change:
     row = connection.execute(select(documents).where(documents.c.id == document_id)).one()
     hints = CaptureHints(url=row.url, published_year=row.given_year, format=row.format)
-    writer = Writer(connection)
+    # The writer works on the driver's connection, in this same transaction.
+    writer = Writer(cast(sqlite3.Connection, connection.connection.driver_connection))
     try:
         extraction = extractor(row.raw_text, hints)
     except Exception as error:  # noqa: BLE001 - recorded on the document, never lost
         return _mark_failed(connection, row, error)
     try:
         with writer.savepoint("reparse"):
-            return _rewrite_document(writer, row, extraction)
+            return _rewrite_document(connection, writer, row, extraction)
     except Exception as error:  # noqa: BLE001 - its rows are undone; the others go on
         return _mark_failed(connection, row, error)
 

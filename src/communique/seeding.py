@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -127,11 +128,10 @@ def seed(
     """Load every input, each document whole or not at all. `progress` is told how many
     bytes of input each document took, for a progress bar. With `jobs` above 1, loads of
     more than `workers_after` documents extract in that many worker processes."""
-    from communique.database import finish_writing, write_engine
+    from communique.database import fold_log, write_connection
 
     summary = SeedSummary()
-    engine = write_engine(database)
-    store = Store(engine, extractor)
+    store = Store(partial(write_connection, database), extractor)
     ahead: Ahead[_Ready | _Refused] = Ahead(extractor, jobs, database, start_after=workers_after)
 
     def account(results: list[tuple[str, LoadResult]]) -> None:
@@ -168,5 +168,5 @@ def seed(
             store.close()
             ahead.close()
         finally:
-            finish_writing(engine)
+            fold_log(database)
     return summary

@@ -24,12 +24,12 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from communique.database import rows_in, stored_digests
 from communique.decoding import DecodedText
@@ -46,9 +46,6 @@ from communique.extract.records import (
 )
 from communique.indexing import DeferredIndex
 from communique.workers import Extracted, Extractor, Failed
-
-if TYPE_CHECKING:  # imported by the engine's maker; not needed to import this module
-    from sqlalchemy import Connection, Engine
 
 __all__ = ["LoadResult", "Outcome", "Store", "Writer", "document_status"]
 
@@ -149,12 +146,11 @@ class Writer:
     written at once.
     """
 
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: sqlite3.Connection) -> None:
         self._ids: dict[tuple[str, str], int] = {}
         # The hot path runs on the driver's own cursor, in the same transaction: statement by
         # statement, SQLAlchemy's execution machinery would cost more than SQLite itself.
-        self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self.cursor = connection.cursor()
         self._next_id: dict[str, int] = {}
         self._staged: dict[str, list[dict[str, Any]]] = {}
         self._documents: dict[str, tuple[int, str, str | None] | None] = {}
@@ -412,14 +408,14 @@ class Store:
 
     def __init__(
         self,
-        engine: Engine,
+        connect: Callable[[], sqlite3.Connection],
         extractor: Extractor = extract,
         *,
         batch_size: int = 5000,
         batch_seconds: float = 2.0,
         write_size: int = 250,
     ) -> None:
-        self._engine = engine
+        self._connect = connect
         self._extract = extractor
         self._batch_size = batch_size
         self._batch_seconds = batch_seconds
@@ -438,7 +434,7 @@ class Store:
         that `close` interrupts only a live connection, and never a commit under way."""
         self._live: sqlite3.Connection | None = None
         # The writing thread's side.
-        self._connection: Connection | None = None
+        self._connection: sqlite3.Connection | None = None
         self._writer: Writer | None = None
         self._index: DeferredIndex | None = None
         self._stored_before = 0
@@ -578,9 +574,8 @@ class Store:
             with self._lock:
                 if self._abort.is_set():
                     raise _Interrupted
-                connection = self._connection = self._engine.connect()
-                self._live = cast(sqlite3.Connection, connection.connection.driver_connection)
-            connection.begin()
+                connection = self._connection = self._live = self._connect()
+            connection.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first row
             self._writer = writer = Writer(connection)
             self._index = DeferredIndex.hold(writer.cursor)
             row = writer.cursor.execute("SELECT coalesce(max(id), 0) FROM documents")
@@ -647,11 +642,12 @@ class Store:
         is open, as committed (without taking the write lock to extract)."""
         if self._writer is not None:
             return stored_digests(self._writer.cursor, digests)
-        connection = self._engine.raw_connection()
         try:
-            return stored_digests(
-                cast(sqlite3.Connection, connection.driver_connection).cursor(), digests
-            )
+            connection = self._connect()
+        except sqlite3.Error:
+            return set()
+        try:
+            return stored_digests(connection.cursor(), digests)
         except sqlite3.Error:  # only a shortcut: every text is checked again as it is written
             return set()
         finally:

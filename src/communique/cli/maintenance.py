@@ -33,7 +33,7 @@ def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> Non
             engine, lambda document, message: app.report(f"document {document}: {message}")
         )
     finally:
-        finish_writing(engine)
+        finish_writing(engine, app.database)
     click.echo(summary.line())
     if summary.failed:
         raise SystemExit(ExitStatus.FAILURE)
