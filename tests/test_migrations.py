@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from communique import migrate
-from communique.database import HEAD_REVISION, connect, write_engine
+from communique.database import HEAD_REVISION, connect, write_connection, write_engine
 from communique.models import Base, described_by_models
 
 from conftest import PROJECT_ROOT, RunCli, sql
@@ -99,6 +99,18 @@ def test_the_loader_writes_to_the_models_tables() -> None:
         for key in Base.metadata.tables[table].foreign_keys:
             parent = key.column.table.name
             assert parent in shared or written.index(parent) < written.index(table), (table, parent)
+
+
+def test_loading_keeps_its_temporaries_in_files(tmp_path: Path) -> None:
+    """A batch's full-text catch-up journals every index page it rewrites, more of them the
+    larger the index: in memory, that made a load's memory grow with the file."""
+    connection = write_connection(tmp_path / "load.db")
+    try:
+        assert connection.execute("PRAGMA temp_store").fetchone() == (1,)  # FILE
+        assert connection.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        connection.close()
 
 
 def test_foreign_keys_are_enforced_on_application_connections(seeded: Path) -> None:
