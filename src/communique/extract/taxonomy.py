@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -98,40 +99,36 @@ class Taxonomy:
 
     def tag(self, text: str) -> tuple[TopicRef, ...]:
         """The topics whose terms occur in `text`, in the taxonomy's order."""
-        # With every non-word character a space, " " + a word's start is in `words`; in ASCII
-        # text a word starting at `words[i + 1]` starts at `text[i]`, so a term is tried only
-        # where its first word begins, not searched for through the whole text.
         found: set[str] = set()
-        if text.isascii():
-            words = " " + text.lower().encode().translate(_ASCII_NOT_WORD).decode()
-            starts: dict[str, list[int]] = {}
-            for match in self._anchors.finditer(words):
-                for anchor in self._within[match.group()]:
-                    starts.setdefault(anchor, []).append(match.start())
-            for anchor, where in starts.items():
-                for slug, pattern in self._by_anchor[anchor]:
-                    if slug in found:
-                        continue
-                    if anchor == " ":  # a term that begins with punctuation: anywhere
-                        hit = pattern.search(text) is not None
-                    else:
-                        hit = any(pattern.match(text, start) for start in where)
-                    if hit:
-                        found.add(slug)
-        else:
-            words = " " + _NOT_WORD.sub(" ", text.lower())
-            present = {
-                anchor
-                for longest in set(self._anchors.findall(words))
-                for anchor in self._within[longest]
-            }
-            for anchor in present:
-                found.update(
-                    slug
-                    for slug, pattern in self._by_anchor[anchor]
-                    if slug not in found and pattern.search(text)
-                )
+        for anchor, starts in self._anchored(text).items():
+            for slug, pattern in self._by_anchor[anchor]:
+                if slug in found:
+                    continue
+                if starts is None or anchor == " ":  # " ": terms that begin with punctuation
+                    hit = pattern.search(text) is not None
+                else:
+                    hit = any(pattern.match(text, start) for start in starts)
+                if hit:
+                    found.add(slug)
         return tuple(topic for slug, topic in self.topics.items() if slug in found)
+
+    def _anchored(self, text: str) -> Mapping[str, list[int] | None]:
+        """The anchors that begin some word of `text`, each with where its words start, or
+        None where that cannot be told (the text is not ASCII: folding case may change its
+        length) and the terms are searched for through the whole text.
+
+        With every non-word character a space, " " + a word's start is in `words`; in ASCII
+        text a word starting at `words[i + 1]` starts at `text[i]`."""
+        if not text.isascii():
+            words = " " + _NOT_WORD.sub(" ", text.lower())
+            longest = set(self._anchors.findall(words))
+            return {anchor: None for found in longest for anchor in self._within[found]}
+        words = " " + text.lower().encode().translate(_ASCII_NOT_WORD).decode()
+        starts: dict[str, list[int]] = {}
+        for match in self._anchors.finditer(words):
+            for anchor in self._within[match.group()]:
+                starts.setdefault(anchor, []).append(match.start())
+        return starts
 
 
 def load_taxonomy(extra: Path | None = None) -> Taxonomy:
