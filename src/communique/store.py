@@ -148,8 +148,8 @@ class Writer:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._ids: dict[tuple[str, str], int] = {}
-        # The hot path runs on the driver's own cursor, in the same transaction: statement by
-        # statement, SQLAlchemy's execution machinery would cost more than SQLite itself.
+        # Rows go straight to sqlite3: statement by statement, SQLAlchemy's execution machinery
+        # would cost more than SQLite itself (`reparse` hands over its driver connection).
         self.cursor = connection.cursor()
         self._next_id: dict[str, int] = {}
         self._staged: dict[str, list[dict[str, Any]]] = {}
@@ -191,12 +191,11 @@ class Writer:
         self._articles.clear()
 
     def _new_id(self, table: str) -> int:
-        name = table
-        found = self._next_id.get(name)
+        found = self._next_id.get(table)
         if found is None:
-            row = self.cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {name}").fetchone()
+            row = self.cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()
             found = int(row[0])
-        self._next_id[name] = found + 1
+        self._next_id[table] = found + 1
         return found
 
     def _stage(self, table: str, values: dict[str, Any]) -> None:
