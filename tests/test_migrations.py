@@ -324,3 +324,72 @@ def test_0003_downgrades_and_upgrades_again_with_data(revision_0002: Path, cli: 
     assert cli("db", "upgrade").exit_code == 0
     assert sql(revision_0002, COUNTS) == counts
     assert cli("check").exit_code == 0
+
+
+@pytest.fixture
+def revision_0003(db_path: Path) -> Path:
+    """A database written by communique at revision 0003: the seed and one plain article."""
+    with sqlite3.connect(db_path) as connection:
+        connection.executescript((FIXTURES / "revision-0003.sql").read_text(encoding="utf-8"))
+    assert sql(db_path, "SELECT version_num FROM alembic_version") == [("0003",)]
+    return db_path
+
+
+def _hashsizes(db: Path) -> list[tuple[object, ...]]:
+    return sql(
+        db,
+        "SELECT 'articles_fts', v FROM articles_fts_config WHERE k = 'hashsize' UNION ALL"
+        " SELECT 'declaration_points_fts', v FROM declaration_points_fts_config"
+        " WHERE k = 'hashsize'",
+    )
+
+
+def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: RunCli) -> None:
+    counts, sample = sql(revision_0003, COUNTS), sql(revision_0003, SAMPLE)
+    assert counts == [(2, 2, 1, 7, 13, 2, 2, 2)]
+    topics = sql(revision_0003, "SELECT point_id, topic_id FROM point_topics ORDER BY 1, 2")
+    assert len(topics) > 7
+    assert _hashsizes(revision_0003) == []
+    result = cli("search", "missile", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
+    )
+    assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
+        ("point", 4),
+        ("article", 1),
+    ]
+    assert _hashsizes(revision_0003) == [
+        ("articles_fts", 16 * 1024 * 1024),
+        ("declaration_points_fts", 16 * 1024 * 1024),
+    ]
+    assert sql(revision_0003, COUNTS) == counts
+    assert sql(revision_0003, SAMPLE) == sample
+    assert sql(revision_0003, "SELECT point_id, topic_id FROM point_topics ORDER BY 1, 2") == topics
+    # Loading into the upgraded file indexes as before.
+    text = revision_0003.parent / "talks.txt"
+    text.write_text(
+        "Talks on fisheries\n\nPyongyang, June 3 (KCNA) -- Delegations discussed"
+        " the zebrafish hatcheries.\n",
+        encoding="utf-8",
+    )
+    assert cli("seed", str(text)).stdout == "1 added, 0 unchanged, 0 failed\n"
+    found = cli("search", "zebrafish", "--format", "json")
+    assert [(hit["type"], hit["id"]) for hit in json.loads(found.stdout)] == [("article", 3)]
+    assert cli("check").exit_code == 0
+
+
+def test_0004_downgrades_and_upgrades_again_with_data(revision_0003: Path, cli: RunCli) -> None:
+    counts, sample = sql(revision_0003, COUNTS), sql(revision_0003, SAMPLE)
+    config = sql(revision_0003, "SELECT k, v FROM articles_fts_config ORDER BY k")
+    assert cli("db", "upgrade").exit_code == 0
+    down = cli("db", "downgrade", "0003")
+    assert down.exit_code == 0, down.output
+    assert sql(revision_0003, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert _hashsizes(revision_0003) == []
+    assert sql(revision_0003, "SELECT k, v FROM articles_fts_config ORDER BY k") == config
+    assert sql(revision_0003, COUNTS) == counts
+    assert sql(revision_0003, SAMPLE) == sample
+    assert cli("db", "upgrade").exit_code == 0
+    assert len(_hashsizes(revision_0003)) == 2
+    assert sql(revision_0003, COUNTS) == counts

@@ -240,7 +240,7 @@ def test_check_passes_a_sound_database(seeded: Path) -> None:
     result = run_console("--db", str(seeded), "check")
     assert (result.returncode, result.stdout) == (
         0,
-        "ok: integrity, foreign keys, full-text indexes, schema at revision 0003,"
+        "ok: integrity, foreign keys, full-text indexes, schema at revision 0004,"
         " sha256 of 1 documents\n",
     )
 
@@ -337,7 +337,7 @@ def test_check_of_an_empty_or_newer_database_says_what_it_is(seeded: Path, tmp_p
     result = run_console("--db", str(seeded), "check")
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        "problem: schema is at revision 0009, not 0003: made by a newer communique"
+        "problem: schema is at revision 0009, not 0004: made by a newer communique"
     )
 
 

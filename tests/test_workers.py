@@ -13,6 +13,7 @@ from communique.extract import CaptureHints, Extraction, extract
 from communique.inputs import captures
 from communique.migrate import bring_to_head
 from communique.seeding import SeedSummary, seed
+from communique.workers import NICENESS
 
 from conftest import sql, write_variants
 
@@ -148,3 +149,18 @@ def test_texts_already_stored_are_not_sent_to_workers(tmp_path: Path, seed_text:
     # Every text is stored already: the writer finds the first five before it would extract
     # them, and the rest are never sent to a worker.
     assert not log.exists()
+
+
+def niceness_extractor(text: str, hints: CaptureHints) -> Extraction:
+    """Says, as a warning of the document, the priority of the process that extracted it."""
+    return replace(extract(text, hints), warnings=(f"niceness {os.nice(0)}",))
+
+
+def test_workers_step_back_from_the_writer(tmp_path: Path, seed_text: str) -> None:
+    folder = _texts(tmp_path / "texts", seed_text, 40)
+    db = tmp_path / "niceness.db"
+    _load(db, folder, jobs=2, extractor=niceness_extractor)
+    own = os.nice(0)
+    workers = min(own + NICENESS, 19)  # the kernel's lowest priority is 19
+    marks = sql(db, "SELECT error, count(*) FROM documents GROUP BY error ORDER BY count(*)")
+    assert marks == [(f"niceness {own}", 5), (f"niceness {workers}", 35)]

@@ -30,7 +30,7 @@ __all__ = [
     "write_engine",
 ]
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The newest migration; a test checks that it is Alembic's head. Knowing it without importing
 Alembic lets every command see at once whether a database needs migrating."""
 

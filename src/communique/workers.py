@@ -16,6 +16,7 @@ in-process from then on.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -50,6 +51,11 @@ CHUNK = 32
 
 START_AFTER = 256
 """Documents the writer extracts itself before a pool is worth starting."""
+
+NICENESS = 10
+"""How far workers step back from the writer when both want a core: the writer, which every
+document passes through in turn, is what a load waits for, while the workers have work in hand
+and make up for a slice lost to it by running when it waits."""
 
 CHUNKS_IN_FLIGHT_PER_WORKER = 8
 """Enough work ahead that the workers go on while the writer is busy, as little as gives that:
@@ -90,11 +96,14 @@ _extractor: Extractor | None = None
 
 
 def _install(extractor: Extractor) -> None:
-    """Worker start-up: keep the extractor, leave Ctrl-C to the writer (which stops the load
-    and rolls its batch back), and end with the writer even if it is killed outright: the
-    pool's own pipes would otherwise keep an orphaned worker waiting for ever."""
+    """Worker start-up: keep the extractor, yield the cores to the writer when it wants one
+    (`NICENESS`), leave Ctrl-C to the writer (which stops the load and rolls its batch back),
+    and end with the writer even if it is killed outright: the pool's own pipes would
+    otherwise keep an orphaned worker waiting for ever."""
     global _extractor
     _extractor = extractor
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows: run as they are
+        os.nice(NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     writer = multiprocessing.parent_process()
     if writer is not None:
