@@ -8,7 +8,9 @@ Run from the project root (needs `pip install -e '.[bench]'` and ../shared/corpu
 It builds scaled corpora from the dev corpus (every text varied so that no two are equal),
 measures each side in the same run on the same disk, prints a table, and writes the figures
 with the machine's description into the README's Performance section. Medians throughout;
-only ratios between figures of one run mean anything on a shared machine.
+only ratios between figures of one run mean anything on a shared machine, and figures that are
+compared are taken in turn (ingest, floor, peer in each round; every size in each round of
+queries), so that the machine's drift over minutes falls on both sides of a ratio.
 """
 
 from __future__ import annotations
@@ -306,42 +308,28 @@ def empty_database(path: Path) -> None:
     run_process(communique("--db", str(path), "db", "upgrade"))
 
 
-def measure_size(size: int, work: Path, repeat: int) -> dict[str, Any]:
+def measure_loads(size: int, work: Path, repeat: int) -> dict[str, Any]:
+    """Ingest, floor and peer of one corpus, taken in turn in each round: this machine's speed
+    drifts over minutes, and a ratio of figures taken side by side does not."""
     corpus = work / f"corpus-{size}.jsonl"
     text_bytes = scaled_corpus(size, corpus)
     figures: dict[str, Any] = {"size": size, "text_bytes": text_bytes}
-
+    rows = extracted_rows(corpus)
+    db, floor, peer = (work / f"{name}-{size}.db" for name in ("communique", "floor", "peer"))
+    sqlite_utils = str(BIN / "sqlite-utils")
     ingests: list[Run] = []
-    db = work / f"communique-{size}.db"
+    floors: list[float] = []
+    peers: list[float] = []
     for _ in range(repeat):
         empty_database(db)
         ingests.append(run_process(communique("--db", str(db), "seed", "--quiet", str(corpus))))
-    figures["ingest_s"] = statistics.median(r.seconds for r in ingests)
-    figures["ingest_rss_kb"] = max(r.max_rss_kb for r in ingests)
-    figures["db_bytes"] = db.stat().st_size
-    with sqlite3.connect(db) as connection:
-        raw = connection.execute("SELECT total(length(raw_text)) FROM documents").fetchone()[0]
-    figures["db_bytes_without_raw"] = figures["db_bytes"] - int(raw)
-
-    rows = extracted_rows(corpus)
-    floor = work / f"floor-{size}.db"
-
-    def floor_once() -> float:
         empty_database(floor)
-        return insert_floor(floor, rows)
-
-    figures["floor_s"] = median_of(repeat, floor_once)
-
-    peer = work / f"peer-{size}.db"
-
-    def peer_once() -> float:
+        floors.append(insert_floor(floor, rows))
         peer.unlink(missing_ok=True)
-        insert = run_process(
-            [str(BIN / "sqlite-utils"), "insert", str(peer), "articles", str(corpus), "--nl"]
-        )
+        insert = run_process([sqlite_utils, "insert", str(peer), "articles", str(corpus), "--nl"])
         fts = run_process(
             [
-                str(BIN / "sqlite-utils"),
+                sqlite_utils,
                 "enable-fts",
                 str(peer),
                 "articles",
@@ -350,66 +338,78 @@ def measure_size(size: int, work: Path, repeat: int) -> dict[str, Any]:
                 "--create-triggers",
             ]
         )
-        return insert.seconds + fts.seconds
-
-    figures["peer_s"] = median_of(repeat, peer_once)
-    figures.update(measure_queries(db, peer, repeat))
+        peers.append(insert.seconds + fts.seconds)
+    figures["ingest_s"] = statistics.median(r.seconds for r in ingests)
+    figures["ingest_rss_kb"] = max(r.max_rss_kb for r in ingests)
+    figures["floor_s"] = statistics.median(floors)
+    figures["peer_s"] = statistics.median(peers)
+    figures["db_bytes"] = db.stat().st_size
+    with sqlite3.connect(db) as connection:
+        raw = connection.execute("SELECT total(length(raw_text)) FROM documents").fetchone()[0]
+    figures["db_bytes_without_raw"] = figures["db_bytes"] - int(raw)
+    figures["db"], figures["peer"] = db, peer
     return figures
 
 
-def measure_queries(db: Path, peer: Path, repeat: int) -> dict[str, Any]:
+def measure_queries(results: list[dict[str, Any]], repeat: int) -> None:
+    """Query figures for every size, the sizes taken in turn in each round (so that growth
+    from one size to the next is measured in the same minutes)."""
     from communique import queries
     from communique.database import connect
     from communique.filters import Filters, parse_date_bound
     from communique.search import search
 
-    connection = connect(db)
-    timings: dict[str, list[float]] = {"search": [], "points_party": [], "articles_since": []}
+    connections = [connect(r["db"]) for r in results]
+    timings: list[dict[str, list[float]]] = [
+        {"search": [], "points_party": [], "articles_since": []} for _ in results
+    ]
     for _ in range(max(repeat, 3) * 10):
-        for term in SEARCH_TERMS:
+        for connection, timing in zip(connections, timings, strict=True):
+            for term in SEARCH_TERMS:
+                start = time.perf_counter()
+                search(connection, term, Filters(), limit=20)
+                timing["search"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            search(connection, term, Filters(), limit=20)
-            timings["search"].append(time.perf_counter() - start)
-        start = time.perf_counter()
-        queries.points(connection, Filters(party="dprk"))
-        timings["points_party"].append(time.perf_counter() - start)
-        start = time.perf_counter()
-        queries.articles(connection, Filters(since=parse_date_bound("2024-09")))
-        timings["articles_since"].append(time.perf_counter() - start)
-    connection.close()
-    figures: dict[str, Any] = {}
-    for name, samples in timings.items():
-        figures[f"{name}_p50_ms"], figures[f"{name}_p95_ms"] = (
-            1000 * value for value in percentiles(samples)
-        )
-    env = {"COMMUNIQUE_DB": str(db)}
-    runs = max(repeat, 5)
-    figures["cli_search_s"] = median_of(
-        runs, lambda: run_process(communique("search", "nuclear"), env).seconds
-    )
-    figures["cli_points_s"] = median_of(
-        runs, lambda: run_process(communique("points", "--party", "russia"), env).seconds
-    )
-    figures["cli_show_s"] = median_of(
-        runs, lambda: run_process(communique("show", "1"), env).seconds
-    )
-    figures["peer_search_s"] = median_of(
-        runs,
-        lambda: (
-            run_process(
-                [
-                    str(BIN / "sqlite-utils"),
-                    "search",
-                    str(peer),
-                    "articles",
-                    "nuclear",
-                    "--limit",
-                    "20",
-                ]
-            ).seconds
-        ),
-    )
-    return figures
+            queries.points(connection, Filters(party="dprk"))
+            timing["points_party"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            queries.articles(connection, Filters(since=parse_date_bound("2024-09")))
+            timing["articles_since"].append(time.perf_counter() - start)
+    for connection in connections:
+        connection.close()
+    for figures, timing in zip(results, timings, strict=True):
+        for name, samples in timing.items():
+            figures[f"{name}_p50_ms"], figures[f"{name}_p95_ms"] = (
+                1000 * value for value in percentiles(samples)
+            )
+
+    runs: dict[tuple[int, str], list[float]] = {}
+    for _ in range(max(repeat, 5)):
+        for index, figures in enumerate(results):
+            for name, command in _commands(figures).items():
+                seconds = run_process(command).seconds
+                runs.setdefault((index, name), []).append(seconds)
+    for (index, name), values in runs.items():
+        results[index][name] = statistics.median(values)
+
+
+def _commands(figures: dict[str, Any]) -> dict[str, list[str]]:
+    """The whole-process queries, against communique's database and the peer's."""
+    db = str(figures["db"])
+    return {
+        "cli_search_s": communique("--db", db, "search", "nuclear"),
+        "cli_points_s": communique("--db", db, "points", "--party", "russia"),
+        "cli_show_s": communique("--db", db, "show", "1"),
+        "peer_search_s": [
+            str(BIN / "sqlite-utils"),
+            "search",
+            str(figures["peer"]),
+            "articles",
+            "nuclear",
+            "--limit",
+            "20",
+        ],
+    }
 
 
 def measure_startup(repeat: int) -> dict[str, float]:
@@ -531,8 +531,10 @@ def main(argv: list[str] | None = None) -> None:
         work = Path(folder)
         results = []
         for size in sizes:
-            print(f"measuring {size:,} articles...", file=sys.stderr)
-            results.append(measure_size(size, work, options.repeat))
+            print(f"loading {size:,} articles...", file=sys.stderr)
+            results.append(measure_loads(size, work, options.repeat))
+        print("querying...", file=sys.stderr)
+        measure_queries(results, options.repeat)
         startup = measure_startup(options.repeat)
     lines = table(results, startup)
     print("\n".join(lines))
