@@ -3,9 +3,9 @@
 FTS5 holds the terms of rows indexed in a transaction in memory and writes them to the index
 as a new segment whenever they pass its `hashsize` (1 MiB by default), merging segments as
 they pile up. A load indexes a whole batch of articles in one statement, so with the default
-each batch wrote a few dozen small segments and spent much of its indexing time merging them.
-At 16 MiB a batch makes one or two. The memory is taken only by a transaction that indexes
-that much text, and given back at its end.
+each batch wrote a segment for every MiB of new terms and spent much of its indexing time
+merging them. The memory is taken only by a transaction that indexes that much text, and given
+back at its end.
 
 Revision ID: 0004
 Revises: 0003

@@ -102,10 +102,6 @@ def run_process(args: list[str], env: dict[str, str] | None = None) -> Run:
     return Run(float(seconds), int(max_rss_kb))
 
 
-def median_of(repeat: int, action: Callable[[], float]) -> float:
-    return statistics.median(action() for _ in range(repeat))
-
-
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -413,14 +409,17 @@ def _commands(figures: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def measure_startup(repeat: int) -> dict[str, float]:
-    runs = max(repeat, 5) * 2
-    return {
-        "help_s": median_of(runs, lambda: run_process(communique("--help")).seconds),
-        "version_s": median_of(runs, lambda: run_process(communique("--version")).seconds),
-        "click_s": median_of(
-            runs, lambda: run_process([sys.executable, "-c", "import click"]).seconds
-        ),
+    """Start-up of `--help` and `--version` against a bare `import click`, taken in turn."""
+    commands = {
+        "help_s": communique("--help"),
+        "version_s": communique("--version"),
+        "click_s": [sys.executable, "-c", "import click"],
     }
+    runs: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(max(repeat, 5) * 2):
+        for name, command in commands.items():
+            runs[name].append(run_process(command).seconds)
+    return {name: statistics.median(values) for name, values in runs.items()}
 
 
 # --- reporting -----------------------------------------------------------------------------
