@@ -216,13 +216,19 @@ SAMPLE = (
 )
 
 
+def _written_at(revision: str, db_path: Path) -> Path:
+    """The database that the fixture dumped at `revision`, loaded into `db_path`."""
+    script = (FIXTURES / f"revision-{revision}.sql").read_text(encoding="utf-8")
+    with sqlite3.connect(db_path) as connection:
+        connection.executescript(script)
+    assert sql(db_path, "SELECT version_num FROM alembic_version") == [(revision,)]
+    return db_path
+
+
 @pytest.fixture
 def revision_0001(db_path: Path) -> Path:
     """A database written by communique at revision 0001: the seed and one plain article."""
-    with sqlite3.connect(db_path) as connection:
-        connection.executescript((FIXTURES / "revision-0001.sql").read_text(encoding="utf-8"))
-    assert sql(db_path, "SELECT version_num FROM alembic_version") == [("0001",)]
-    return db_path
+    return _written_at("0001", db_path)
 
 
 def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: RunCli) -> None:
@@ -282,10 +288,7 @@ def test_an_unknown_revision_is_one_clear_line(cli: RunCli, seeded: Path) -> Non
 @pytest.fixture
 def revision_0002(db_path: Path) -> Path:
     """A database written by communique at revision 0002: the seed and one plain article."""
-    with sqlite3.connect(db_path) as connection:
-        connection.executescript((FIXTURES / "revision-0002.sql").read_text(encoding="utf-8"))
-    assert sql(db_path, "SELECT version_num FROM alembic_version") == [("0002",)]
-    return db_path
+    return _written_at("0002", db_path)
 
 
 def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: RunCli) -> None:
@@ -329,10 +332,7 @@ def test_0003_downgrades_and_upgrades_again_with_data(revision_0002: Path, cli: 
 @pytest.fixture
 def revision_0003(db_path: Path) -> Path:
     """A database written by communique at revision 0003: the seed and one plain article."""
-    with sqlite3.connect(db_path) as connection:
-        connection.executescript((FIXTURES / "revision-0003.sql").read_text(encoding="utf-8"))
-    assert sql(db_path, "SELECT version_num FROM alembic_version") == [("0003",)]
-    return db_path
+    return _written_at("0003", db_path)
 
 
 def _hashsizes(db: Path) -> list[tuple[object, ...]]:
