@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunCli, sql
+from conftest import RunCli, sql, write_variants
 
 MISSILE_ARTICLE = """\
 Missile test draws missile experts
@@ -221,3 +221,31 @@ def test_a_query_cannot_leave_its_match(cli: RunCli, seeded: Path, query: str) -
     assert sql(seeded, "SELECT count(*) FROM articles") == [(1,)]
     assert seeded.read_bytes() == before
     assert cli("points", "--party", "russia' OR '1'='1").exit_code == 1
+
+
+def _segments(db: Path) -> list[int]:
+    """How many segments each full-text index is in (articles, points)."""
+    return [
+        int(str(sql(db, f"SELECT count(DISTINCT segid) FROM {index}_idx")[0][0]))
+        for index in ("articles_fts", "declaration_points_fts")
+    ]
+
+
+def test_a_load_that_makes_most_of_an_index_merges_it(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    texts = [str(text) for text in write_variants(tmp_path / "texts", seed_text, 7)]
+    # Each load writes a segment of its own; the first two made at least half of the
+    # indexes, so they were merged into one.
+    for text in texts[:2]:
+        assert cli("seed", text).exit_code == 0
+        assert _segments(db_path) == [1, 1]
+    # A third of the rows is too few to rewrite the whole index for: FTS5 merges later.
+    assert cli("seed", texts[2]).exit_code == 0
+    assert _segments(db_path) == [2, 2]
+    # Four more on three: merged again, and every row still found.
+    assert cli("seed", *texts[3:]).stdout == "4 added, 0 unchanged, 0 failed\n"
+    assert _segments(db_path) == [1, 1]
+    assert len(_hits(cli, "missile", "--in", "articles", "--limit", "50")) == 7
+    assert len(_hits(cli, "missile", "--in", "points", "--limit", "50")) == 7
+    assert cli("check").exit_code == 0

@@ -8,14 +8,19 @@ therefore drops the insert triggers inside its own write transaction, and before
 indexes every row it added with one INSERT ... SELECT and recreates the triggers from their
 stored SQL. Other connections never see the schema without them: the drop and the recreation
 commit together, and a rollback or a crash undoes both.
+
+Each batch still leaves a segment, and FTS5 merges them only a few at a time, so after a bulk
+load a search reads a dozen segments for every word. A load that made most of an index merges
+it into one segment at the end (`merge_if_mostly_new`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["FULL_TEXT", "DeferredIndex"]
+__all__ = ["FULL_TEXT", "DeferredIndex", "indexed_rows", "merge_if_mostly_new"]
 
 FULL_TEXT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("articles_fts", "articles", ("headline", "body")),
@@ -67,3 +72,33 @@ class DeferredIndex:
             )
             cursor.execute(held.trigger_sql)
         self._held = []
+
+
+def indexed_rows(cursor: sqlite3.Cursor) -> dict[str, int]:
+    """How many rows each full-text index holds (one size row per indexed row)."""
+    return {
+        index: int(cursor.execute(f"SELECT count(*) FROM {index}_docsize").fetchone()[0])
+        for index, _, _ in FULL_TEXT
+    }
+
+
+def merge_if_mostly_new(connection: sqlite3.Connection, before: Mapping[str, int]) -> list[str]:
+    """Merge into one segment each index that has at least doubled since `before` counted
+    it; returns the indexes merged. Merging rewrites the whole index, so it is worth it after
+    a load that wrote most of the index anyway (searches then read one segment per word, not
+    a dozen), and not after a few documents added to a large store, which FTS5's own merging
+    looks after."""
+    merged = []
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        cursor = connection.cursor()
+        for index, rows in indexed_rows(cursor).items():
+            added = rows - before.get(index, 0)
+            if added > 0 and 2 * added >= rows:
+                cursor.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")
+                merged.append(index)
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    return merged

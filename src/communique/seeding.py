@@ -6,7 +6,9 @@ rest go on. Results are reported as their batch commits.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -128,8 +130,11 @@ def seed(
     """Load every input, each document whole or not at all. `progress` is told how many
     bytes of input each document took, for a progress bar. With `jobs` above 1, loads of
     more than `workers_after` documents extract in that many worker processes."""
-    from communique.database import fold_log, write_connection
+    from communique.database import connect, fold_log, write_connection
+    from communique.indexing import indexed_rows, merge_if_mostly_new
 
+    with closing(connect(database, readonly=True)) as reading:
+        before = indexed_rows(reading.cursor())
     summary = SeedSummary()
     store = Store(partial(write_connection, database), extractor)
     ahead: Ahead[_Ready | _Refused] = Ahead(extractor, jobs, database, start_after=workers_after)
@@ -156,6 +161,9 @@ def seed(
             if progress is not None:
                 progress(item.size)
         account(store.flush())
+        # Only a gain for later searches: a file kept busy by another writer is left as it is.
+        with suppress(sqlite3.OperationalError), closing(write_connection(database)) as writing:
+            merge_if_mostly_new(writing, before)
     except BaseException:
         # The open batch holds the write lock: give it up before anything else, then account
         # for the batches committed before it.
