@@ -82,13 +82,11 @@ def indexed_rows(cursor: sqlite3.Cursor) -> dict[str, int]:
     }
 
 
-def merge_if_mostly_new(connection: sqlite3.Connection, before: Mapping[str, int]) -> list[str]:
+def merge_if_mostly_new(connection: sqlite3.Connection, before: Mapping[str, int]) -> None:
     """Merge into one segment each index that has at least doubled since `before` counted
-    it; returns the indexes merged. Merging rewrites the whole index, so it is worth it after
-    a load that wrote most of the index anyway (searches then read one segment per word, not
-    a dozen), and not after a few documents added to a large store, which FTS5's own merging
-    looks after."""
-    merged = []
+    it. Merging rewrites the whole index, so it is worth it after a load that wrote most of
+    the index anyway (searches then read one segment per word, not a dozen), and not after a
+    few documents added to a large store, which FTS5's own merging looks after."""
     connection.execute("BEGIN IMMEDIATE")
     try:
         cursor = connection.cursor()
@@ -96,9 +94,7 @@ def merge_if_mostly_new(connection: sqlite3.Connection, before: Mapping[str, int
             added = rows - before.get(index, 0)
             if added > 0 and 2 * added >= rows:
                 cursor.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")
-                merged.append(index)
         connection.commit()
     except BaseException:
         connection.rollback()
         raise
-    return merged
