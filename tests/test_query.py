@@ -26,6 +26,11 @@ WRITES = {
     "begin": "BEGIN IMMEDIATE",
     "replace": "REPLACE INTO parties (id, slug, name, short_name) VALUES (1, 'x', 'X', 'X')",
     "cte_delete": "WITH x AS (SELECT 1) DELETE FROM parties",
+    # FTS5 takes its commands as INSERTs into the index, and they rewrite it.
+    "fts_optimize": "INSERT INTO articles_fts (articles_fts) VALUES ('optimize')",
+    "fts_delete_all": "INSERT INTO declaration_points_fts (declaration_points_fts)"
+    " VALUES ('delete-all')",
+    "fts_setting": "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 1024)",
 }
 
 
@@ -68,6 +73,31 @@ def test_query_answers_who_took_which_position(cli: RunCli, seeded: Path) -> Non
         "csv",
     )
     assert result.stdout == "ordinal\n1\n2\n3\n5\n6\n7\n"
+
+
+def test_query_searches_the_full_text_indexes(cli: RunCli, seeded: Path) -> None:
+    before = seeded.read_bytes()
+    result = cli(
+        "query",
+        "SELECT p.ordinal, snippet(declaration_points_fts, 0, '[', ']', '...', 6) AS snippet"
+        " FROM declaration_points_fts JOIN declaration_points p"
+        " ON p.id = declaration_points_fts.rowid"
+        " WHERE declaration_points_fts MATCH :words ORDER BY rank",
+        "--param",
+        "words=missiles",
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "ordinal,snippet\n4,...that its [missile] program does not...\n"
+    headlines = cli(
+        "query",
+        "SELECT rowid, bm25(articles_fts) < 0 FROM articles_fts('headline: landmark')",
+        "--format",
+        "csv",
+    )
+    assert headlines.stdout == "rowid,bm25(articles_fts) < 0\n1,1\n", headlines.output
+    assert seeded.read_bytes() == before
 
 
 def test_reading_pragmas_are_allowed(cli: RunCli, seeded: Path) -> None:

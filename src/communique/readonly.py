@@ -4,11 +4,17 @@ Three locks, because each alone has a gap: the file is opened read-only (mode=ro
 connection is put in query_only mode, and an authorizer allows only reading statements. The
 authorizer closes what the others leave open: ATTACH of a new file and VACUUM INTO write to
 other files, and some PRAGMAs change the connection.
+
+Virtual tables (the full-text indexes) are connected before the authorizer is set: SQLite
+asks it for an update of sqlite_master when it connects one, which it must refuse to the
+query itself. Once connected, FTS5 reads its own tables with statements the authorizer lets
+through, and its commands, which are INSERTs, stay refused.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +49,7 @@ _INFO_PRAGMAS = {
     "module_list",
     "pragma_list",
     "compile_options",
+    "data_version",
 }
 # PRAGMAs that report a setting when asked without a value, and change it when given one.
 _SETTING_PRAGMAS = {
@@ -86,11 +93,22 @@ def _refusal(error: sqlite3.Error | sqlite3.Warning) -> CommuniqueError:
     return CommuniqueError(f"query failed: {message}")
 
 
+def _connect_virtual_tables(connection: sqlite3.Connection) -> None:
+    virtual = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+    ).fetchall()
+    for (name,) in virtual:
+        quoted = '"' + name.replace('"', '""') + '"'
+        with suppress(sqlite3.Error):  # a module this SQLite lacks: the query says so itself
+            connection.execute(f"SELECT * FROM {quoted} LIMIT 0").fetchall()
+
+
 def run_query(path: Path, sql: str, params: dict[str, str]) -> QueryResult:
     """Column names and rows of one reading statement, with named parameters bound."""
     connection = connect(path, readonly=True)
     try:
         connection.execute("PRAGMA query_only = ON")
+        _connect_virtual_tables(connection)
         connection.set_authorizer(_authorize)
         try:
             cursor = connection.execute(sql, params)
