@@ -7,10 +7,13 @@ import json
 import tracemalloc
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from communique.archives import ArchiveProblem, ArchiveRecord, read_archive
+from communique.extract import RECORD_FORMAT, CaptureHints, extract
+from communique.extract.archive import link_host
 
 from conftest import RunCli, sql
 
@@ -214,3 +217,28 @@ def test_an_empty_array_has_no_records(tmp_path: Path) -> None:
     assert list(read_archive(archive)) == [
         ArchiveProblem(None, "text after the end of the array", fatal=True)
     ]
+
+
+LINKS = {
+    "http://www.kcna.kp/en/article/q/abc.kcmsf": "kcna-kp",
+    "HTTP://WWW.KCNA.KP:80/en/x?y#z": "kcna-kp",
+    " https://reader@kcna.kp?page=2": "kcna-kp",
+    "http://www.kc\tna.kp/en/": "kcna-kp",
+    "https://kcna.kp.example.org/kcna.kp": None,
+    "http://example.org/http://www.kcna.kp/": None,
+    "kcna.kp/en/article": None,
+    "http:/\t/kcna.kp/en": "kcna-kp",
+    "mailto:kcna.kp": None,
+}
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_the_carrier_is_the_host_the_link_names(link: str) -> None:
+    extraction = extract(json.dumps(_record(link=link)), CaptureHints(format=RECORD_FORMAT))
+    assert (extraction.carrier.slug if extraction.carrier else None) == LINKS[link]
+    assert link_host(link) == (urlsplit(link).hostname or "")
+
+
+def test_a_link_that_is_no_url_fails_its_record() -> None:
+    with pytest.raises(ValueError, match="Invalid IPv6 URL"):
+        extract(json.dumps(_record(link="http://[::1/x")), CaptureHints(format=RECORD_FORMAT))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +57,28 @@ def record_date(record: dict[str, Any]) -> tuple[int, int, int] | None:
     return day.year, day.month, day.day
 
 
+_AFTER_HOST = re.compile(r"[/?#]")
+
+
+def link_host(link: str) -> str:
+    """The host a link names, lowercased, as `urlsplit` finds it.
+
+    The records of one archive name a handful of hosts, and `urlsplit` costs as much as
+    reading the rest of a short record: it runs once per distinct "scheme://host" part,
+    which is all of a link that its host depends on.
+    """
+    scheme_end = link.find("://")
+    if scheme_end < 0:
+        return _host_of(link)
+    end = _AFTER_HOST.search(link, scheme_end + 3)
+    return _host_of(link[: end.start()] if end else link)
+
+
+@lru_cache(maxsize=256)
+def _host_of(link: str) -> str:
+    return urlsplit(link).hostname or ""
+
+
 def extract_record(
     text: str, hints: CaptureHints, vocabularies: tuple[Gazetteer, Taxonomy]
 ) -> Extraction:
@@ -62,7 +86,7 @@ def extract_record(
         record = validate_record(json.loads(text))
     except json.JSONDecodeError as error:
         raise RecordError(f"not a JSON record: {error}") from None
-    host = urlsplit(record.get("link") or hints.url or "").hostname or ""
+    host = link_host(record.get("link") or hints.url or "")
     carrier, agency = ARCHIVE_HOSTS.get(host, (None, None))
     section = record.get("topic") or None
     headline = clean_headline(record.get("headline"))
