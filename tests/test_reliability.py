@@ -8,11 +8,15 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
+
+from communique import database
+from communique.database import begin_immediate
 
 from conftest import console_script, run_console, sql, write_variants
 
@@ -175,6 +179,69 @@ def test_ctrl_c_mid_load_keeps_whole_batches_only(tmp_path: Path, seed_text: str
     assert "Traceback" not in stderr
     _assert_all_end(helpers, within=10)
     _assert_whole_and_resumable(db, folder)
+
+
+def _holding_the_write_lock(db: Path) -> sqlite3.Connection:
+    """Another writer: a connection in the middle of a write transaction (which a timer's
+    thread may end)."""
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_ctrl_c_is_heard_while_waiting_for_another_writer(tmp_path: Path, seed_text: str) -> None:
+    """A load waits up to 30 s for another writer's lock; Ctrl-C during that wait stops it at
+    once, not when the wait ends."""
+    folder = tmp_path / "captures"
+    write_variants(folder, seed_text, 3)
+    db = tmp_path / "store.db"
+    assert run_console("--db", str(db), "db", "upgrade").returncode == 0
+    with closing(_holding_the_write_lock(db)) as holder:
+        load = _start_seed(db, folder)
+        time.sleep(3)  # three documents load in well under a second: it is waiting by now
+        assert load.poll() is None, load.communicate()
+        os.killpg(load.pid, signal.SIGINT)
+        _, stderr = load.communicate(timeout=10)  # the lock is still held
+        holder.execute("ROLLBACK")
+    assert load.returncode == 1
+    assert stderr.splitlines()[-1] == "Aborted!"
+    assert "Traceback" not in stderr
+    assert _counts(db) == [(0, 0, 0, 0, 0)]
+    again = run_console("--db", str(db), "seed", "--quiet", str(folder))
+    assert again.stdout == "3 added, 0 unchanged, 0 failed\n", again.stderr
+
+
+def test_the_write_lock_is_taken_once_the_other_writer_is_done(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    with closing(sqlite3.connect(db, isolation_level=None)) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA busy_timeout = 1234")
+        holder = _holding_the_write_lock(db)
+        threading.Timer(0.5, holder.execute, ["ROLLBACK"]).start()
+        begin_immediate(connection)
+        assert connection.in_transaction
+        connection.execute("ROLLBACK")
+        assert connection.execute("PRAGMA busy_timeout").fetchone() == (1234,)
+        holder.close()
+
+
+def test_waiting_for_the_write_lock_ends_when_stopped_or_timed_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "store.db"
+    with (
+        closing(sqlite3.connect(db, isolation_level=None)) as connection,
+        closing(_holding_the_write_lock(db)),
+    ):
+        stop = threading.Event()
+        threading.Timer(0.5, stop.set).start()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            begin_immediate(connection, stop.is_set)
+        assert stop.is_set()
+        monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            begin_immediate(connection)
+        assert not connection.in_transaction
 
 
 def test_four_loads_and_a_searcher_at_once(tmp_path: Path, seed_text: str) -> None:

@@ -7,6 +7,7 @@ importing SQLAlchemy or Alembic; those are imported only by migrations and `repa
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "HEAD_REVISION",
+    "begin_immediate",
     "connect",
     "current_revision",
     "finish_writing",
@@ -36,6 +38,34 @@ Alembic lets every command see at once whether a database needs migrating."""
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a connection waits for another writer before giving up."""
+
+LOCK_WAIT_STEP_MS = 100
+"""The length of each of `begin_immediate`'s short waits: how late a stop may be seen."""
+
+
+def begin_immediate(
+    connection: sqlite3.Connection, stopped: Callable[[], bool] = lambda: False
+) -> None:
+    """Begin a write transaction, waiting up to `BUSY_TIMEOUT_MS` for another writer.
+
+    SQLite's own wait is one call that Python cannot break into, so Ctrl-C during it would go
+    unheard until the timeout. This waits in short steps instead: between them Python raises
+    KeyboardInterrupt, and a writing thread (which never gets the signal) checks `stopped`.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    (timeout,) = connection.execute("PRAGMA busy_timeout").fetchone()
+    connection.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_STEP_MS}")
+    try:
+        while True:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or stopped() or time.monotonic() >= deadline:
+                    raise
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -165,8 +195,8 @@ def _configure_engine(engine: Engine, *, foreign_keys: bool) -> None:
         _set_pragmas(dbapi_connection, foreign_keys=foreign_keys)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: object) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    def _on_begin(connection: Any) -> None:
+        begin_immediate(connection.connection.driver_connection)
 
 
 def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:

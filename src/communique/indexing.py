@@ -20,6 +20,8 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from communique.database import begin_immediate
+
 __all__ = ["FULL_TEXT", "DeferredIndex", "indexed_rows", "merge_if_mostly_new"]
 
 FULL_TEXT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -87,7 +89,7 @@ def merge_if_mostly_new(connection: sqlite3.Connection, before: Mapping[str, int
     it. Merging rewrites the whole index, so it is worth it after a load that wrote most of
     the index anyway (searches then read one segment per word, not a dozen), and not after a
     few documents added to a large store, which FTS5's own merging looks after."""
-    connection.execute("BEGIN IMMEDIATE")
+    begin_immediate(connection)
     try:
         cursor = connection.cursor()
         for index, rows in indexed_rows(cursor).items():

@@ -31,7 +31,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from communique.database import rows_in, stored_digests
+from communique.database import begin_immediate, rows_in, stored_digests
 from communique.decoding import DecodedText
 from communique.errors import failure_reason
 from communique.extract import extract
@@ -574,7 +574,12 @@ class Store:
                 if self._abort.is_set():
                     raise _Interrupted
                 connection = self._connection = self._live = self._connect()
-            connection.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first row
+            try:  # the write lock now, not at the first row
+                begin_immediate(connection, self._abort.is_set)
+            except sqlite3.OperationalError:
+                if self._abort.is_set():
+                    raise _Interrupted from None
+                raise
             self._writer = writer = Writer(connection)
             self._index = DeferredIndex.hold(writer.cursor)
             row = writer.cursor.execute("SELECT coalesce(max(id), 0) FROM documents")
