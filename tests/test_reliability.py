@@ -181,6 +181,20 @@ def test_ctrl_c_mid_load_keeps_whole_batches_only(tmp_path: Path, seed_text: str
     _assert_whole_and_resumable(db, folder)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_sigterm_stops_a_load_as_ctrl_c_does(tmp_path: Path, seed_text: str) -> None:
+    """`kill`, `timeout` and service managers send SIGTERM to the loading process alone."""
+    folder, db, load = _loading(tmp_path, seed_text)
+    _wait_for_documents(db, load, at_least=300)
+    helpers = _descendants(load.pid)
+    load.terminate()
+    _, stderr = load.communicate(timeout=30)
+    assert load.returncode == 1
+    assert stderr.strip() == "Aborted!"  # and no warning of leaked semaphores
+    _assert_all_end(helpers, within=10)
+    _assert_whole_and_resumable(db, folder)
+
+
 def _holding_the_write_lock(db: Path) -> sqlite3.Connection:
     """Another writer: a connection in the middle of a write transaction (which a timer's
     thread may end)."""

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import enum
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -70,12 +74,34 @@ def _database_error(error: BaseException) -> str | None:
     return None
 
 
+def _interrupt(_signal: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, `timeout`, a service manager stopping a job) stops a command as Ctrl-C
+    does: a load rolls back its open batch, its workers end and it says "Aborted!". By
+    default the process would vanish between two statements, and multiprocessing would warn
+    of leaked semaphores on the way out."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread (called from a program's own thread): as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
 class CommuniqueGroup(click.Group):
     """Turns every failure into one line on stderr; the traceback only with -v."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _terminate_as_interrupt():
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
