@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+
+from communique import readonly
 
 from conftest import RunCli, sql
 
@@ -31,6 +35,7 @@ WRITES = {
     "fts_delete_all": "INSERT INTO declaration_points_fts (declaration_points_fts)"
     " VALUES ('delete-all')",
     "fts_setting": "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 1024)",
+    "fts3_tokenizer": "SELECT fts3_tokenizer('simple')",
 }
 
 
@@ -98,6 +103,37 @@ def test_query_searches_the_full_text_indexes(cli: RunCli, seeded: Path) -> None
     )
     assert headlines.stdout == "rowid,bm25(articles_fts) < 0\n1,1\n", headlines.output
     assert seeded.read_bytes() == before
+
+
+def test_a_load_committing_meanwhile_does_not_break_a_full_text_query(
+    cli: RunCli, seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each load batch recreates the index triggers, a schema change; one committed between
+    connecting the indexes and running the query must not make SQLite connect them again."""
+    connect_full_text = readonly._connect_full_text
+
+    def then_a_batch_commits(connection: sqlite3.Connection) -> None:
+        connect_full_text(connection)
+        with closing(sqlite3.connect(seeded, isolation_level=None)) as writer:
+            writer.execute("CREATE TRIGGER a_batch AFTER INSERT ON parties BEGIN SELECT 1; END")
+            writer.execute("DROP TRIGGER a_batch")
+
+    monkeypatch.setattr(readonly, "_connect_full_text", then_a_batch_commits)
+    result = cli("query", "SELECT rowid FROM articles_fts('landmark')", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "rowid\n1\n"
+
+
+def test_other_virtual_tables_stay_refused(cli: RunCli, seeded: Path) -> None:
+    with closing(sqlite3.connect(seeded)) as connection, connection:
+        connection.execute("CREATE VIRTUAL TABLE notes USING fts5(text)")
+        connection.execute("INSERT INTO notes VALUES ('a note')")
+    result = cli("query", "SELECT * FROM notes")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: query refused: of the virtual tables, only communique's full-text indexes can"
+        " be read here (vtable constructor failed: notes); read others with sqlite3\n"
+    )
 
 
 def test_reading_pragmas_are_allowed(cli: RunCli, seeded: Path) -> None:

@@ -5,9 +5,12 @@ connection is put in query_only mode, and an authorizer allows only reading stat
 authorizer closes what the others leave open: ATTACH of a new file and VACUUM INTO write to
 other files, and some PRAGMAs change the connection.
 
-Virtual tables (the full-text indexes) are connected before the authorizer is set: SQLite
-asks it for an update of sqlite_master when it connects one, which it must refuse to the
-query itself. Once connected, FTS5 reads its own tables with statements the authorizer lets
+The full-text indexes are connected before the authorizer is set: SQLite asks it for an
+update of sqlite_master when it connects a virtual table, which it must refuse to the query
+itself. Both happen in one read transaction, so that a load committing a schema change in
+between (each batch recreates the index triggers) cannot make SQLite connect them again.
+Only communique's own FTS5 indexes are connected: any other virtual table a file may hold
+stays refused. Once connected, FTS5 reads its own tables with statements the authorizer lets
 through, and its commands, which are INSERTs, stay refused.
 """
 
@@ -20,6 +23,7 @@ from typing import Any
 
 from communique.database import connect
 from communique.errors import CommuniqueError, ReadOnlyViolation
+from communique.indexing import FULL_TEXT
 
 __all__ = ["QueryResult", "run_query"]
 
@@ -63,7 +67,7 @@ _SETTING_PRAGMAS = {
     "journal_mode",
     "foreign_keys",
 }
-_FORBIDDEN_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit"}
+_FORBIDDEN_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}
 
 
 def _authorize(
@@ -90,17 +94,29 @@ def _refusal(error: sqlite3.Error | sqlite3.Warning) -> CommuniqueError:
         )
     if "one statement" in message:
         return ReadOnlyViolation("query refused: give one statement at a time")
+    if "vtable constructor failed" in message:
+        return ReadOnlyViolation(
+            "query refused: of the virtual tables, only communique's full-text indexes can be"
+            f" read here ({message}); read others with sqlite3"
+        )
+    if "cannot VACUUM" in message:  # said before the authorizer is asked, in the transaction
+        return ReadOnlyViolation(
+            "query refused: VACUUM rewrites the file, and only reading statements are allowed"
+        )
     return CommuniqueError(f"query failed: {message}")
 
 
-def _connect_virtual_tables(connection: sqlite3.Connection) -> None:
-    virtual = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+def _connect_full_text(connection: sqlite3.Connection) -> None:
+    names = [index for index, _, _ in FULL_TEXT]
+    marks = ", ".join("?" for _ in names)
+    indexes = connection.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({marks})"
+        " AND lower(sql) LIKE 'create virtual table % using fts5(%'",
+        names,
     ).fetchall()
-    for (name,) in virtual:
-        quoted = '"' + name.replace('"', '""') + '"'
-        with suppress(sqlite3.Error):  # a module this SQLite lacks: the query says so itself
-            connection.execute(f"SELECT * FROM {quoted} LIMIT 0").fetchall()
+    for (name,) in indexes:
+        with suppress(sqlite3.Error):  # no FTS5 in this SQLite: the query says so itself
+            connection.execute(f"SELECT * FROM {name} LIMIT 0").fetchall()
 
 
 def run_query(path: Path, sql: str, params: dict[str, str]) -> QueryResult:
@@ -108,7 +124,8 @@ def run_query(path: Path, sql: str, params: dict[str, str]) -> QueryResult:
     connection = connect(path, readonly=True)
     try:
         connection.execute("PRAGMA query_only = ON")
-        _connect_virtual_tables(connection)
+        connection.execute("BEGIN")
+        _connect_full_text(connection)
         connection.set_authorizer(_authorize)
         try:
             cursor = connection.execute(sql, params)
