@@ -29,6 +29,8 @@ class ExitStatus(enum.IntEnum):
     OK = 0
     FAILURE = 1
     USAGE = 2
+    TERMINATED = 128 + signal.SIGTERM
+    """What a shell reports for a process ended by SIGTERM, which scripts test for."""
 
 
 class AppContext:
@@ -74,25 +76,32 @@ def _database_error(error: BaseException) -> str | None:
     return None
 
 
-def _interrupt(_signal: int, _frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so that the same clean-up
+    runs on the way out."""
+
+
+def _terminate(_signal: int, _frame: FrameType | None) -> None:
+    raise _Terminated
 
 
 @contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (`kill`, `timeout`, a service manager stopping a job) stops a command as Ctrl-C
-    does: a load rolls back its open batch, its workers end and it says "Aborted!". By
-    default the process would vanish between two statements, and multiprocessing would warn
-    of leaked semaphores on the way out."""
+    does: a load rolls back its open batch and its workers end. By default the process would
+    vanish between two statements, and multiprocessing would warn of leaked semaphores on
+    the way out."""
     try:
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread (called from a program's own thread): as it is
-        yield
-        return
+        installed = False
+    else:
+        installed = True
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 class CommuniqueGroup(click.Group):
@@ -104,6 +113,9 @@ class CommuniqueGroup(click.Group):
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except _Terminated:
+            click.echo("Terminated", err=True)
+            raise SystemExit(ExitStatus.TERMINATED) from None
         except BrokenPipeError:
             # The reader went away (`communique points | head`): stop quietly, and keep the
             # interpreter from failing again when it flushes stdout at exit.
