@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,8 +28,9 @@ class ExitStatus(enum.IntEnum):
     OK = 0
     FAILURE = 1
     USAGE = 2
-    TERMINATED = 128 + signal.SIGTERM
-    """What a shell reports for a process ended by SIGTERM, which scripts test for."""
+    TERMINATED = 143
+    """128 + SIGTERM: what a shell reports for a process ended by SIGTERM, which scripts test
+    for."""
 
 
 class AppContext:
@@ -91,6 +91,8 @@ def _terminate_as_interrupt() -> Iterator[None]:
     does: a load rolls back its open batch and its workers end. By default the process would
     vanish between two statements, and multiprocessing would warn of leaked semaphores on
     the way out."""
+    import signal  # not at start-up: `--help` never gets here
+
     try:
         previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread (called from a program's own thread): as it is
