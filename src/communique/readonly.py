@@ -111,7 +111,7 @@ def _connect_full_text(connection: sqlite3.Connection) -> None:
     marks = ", ".join("?" for _ in names)
     indexes = connection.execute(
         f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({marks})"
-        " AND lower(sql) LIKE 'create virtual table % using fts5(%'",
+        " AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5(%'",
         names,
     ).fetchall()
     for (name,) in indexes:
