@@ -82,8 +82,9 @@ def _counts(db: Path) -> list[tuple[object, ...]]:
     )
 
 
-LOADED = 3000
-"""Captures in a load that the tests stop half-way."""
+LOADED = 8000
+"""Captures in a load that the tests stop half-way: enough that the load runs well past its
+first batch (committed after two seconds), so that it is still running when it is stopped."""
 
 
 def _loading(tmp_path: Path, seed_text: str) -> tuple[Path, Path, subprocess.Popen[str]]:
