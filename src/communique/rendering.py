@@ -1,9 +1,15 @@
-"""An article as text for reading in a terminal: what `communique show` prints."""
+"""An article as text for reading in a terminal: what `communique show` prints.
+
+Every line is made printable as the text is put together (communique.display): a headline,
+name or point that holds a newline or an escape sequence shows it escaped, on one line.
+"""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
+
+from communique.display import printable
 
 __all__ = ["render_article", "render_report"]
 
@@ -15,8 +21,10 @@ def _field(label: str, value: Any) -> str:
     return f"{label + ':':<{_LABEL}}{value if value is not None else '-'}"
 
 
-def _wrapped(text: str, indent: str) -> str:
-    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
+def _wrapped(text: str, indent: str) -> list[str]:
+    """The text's lines, wrapped (its tabs and newlines become spaces, as in a paragraph)."""
+    lines = textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
+    return lines or [indent.rstrip()]
 
 
 def _captures(captures: list[dict[str, Any]]) -> list[str]:
@@ -50,7 +58,7 @@ def _declaration(declaration: dict[str, Any]) -> list[str]:
     lines.append(f"Points ({len(declaration['points'])}):")
     for point in declaration["points"]:
         parties = ", ".join(point["parties"]) or "no party"
-        lines.append(_wrapped(point["text"], f"{point['ordinal']:>3}. ").rstrip())
+        lines.extend(_wrapped(point["text"], f"{point['ordinal']:>3}. "))
         lines.append(f"       held by: {parties}")
     return lines
 
@@ -65,11 +73,11 @@ def render_article(article: dict[str, Any]) -> str:
         f"Captures ({len(article['captures'])}):",
         *_captures(article["captures"]),
         "",
-        _wrapped(article["lead"] or "", "Lead: ") if article["lead"] else "Lead: -",
+        *(_wrapped(article["lead"], "Lead: ") if article["lead"] else ["Lead: -"]),
     ]
     for declaration in article["declarations"]:
         lines.extend(_declaration(declaration))
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def render_report(report: dict[str, Any]) -> str:
@@ -90,4 +98,4 @@ def render_report(report: dict[str, Any]) -> str:
         "  by party:",
         *(f"  {party:<26}{count}" for party, count in report["points_by_party"].items()),
     ]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
