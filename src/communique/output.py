@@ -85,9 +85,18 @@ def stream_rows(
     count = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([_csv_cell(column, formula_guard) for column in columns])
+        # The csv module quotes a field for the characters of its line terminator only, so
+        # a lone carriage return in a text would go out bare and split the row for readers;
+        # a row holding one has every field quoted.
+        quoting_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+        def write(values: Iterable[Any]) -> None:
+            cells = [_csv_cell(value, formula_guard) for value in values]
+            (quoting_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
+
+        write(columns)
         for row in rows:
-            writer.writerow([_csv_cell(value, formula_guard) for value in row])
+            write(row)
             count += 1
         return count
     if fmt not in ("json", "jsonl"):

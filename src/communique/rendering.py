@@ -80,22 +80,28 @@ def render_article(article: dict[str, Any]) -> str:
     return "\n".join(printable(line) for line in lines)
 
 
+def _breakdown(counts: dict[str, int]) -> list[str]:
+    """One aligned line per name; names come from the store (and the user's vocabularies),
+    so they are made printable before they are padded."""
+    return [f"  {printable(str(name)):<26}{count}" for name, count in counts.items()]
+
+
 def render_report(report: dict[str, Any]) -> str:
     """The coverage report as aligned lines, one section per breakdown."""
     lines = [
         f"{'documents':<28}{report['documents']}",
-        *(f"  {status:<26}{count}" for status, count in report["documents_by_status"].items()),
+        *_breakdown(report["documents_by_status"]),
         f"{'articles':<28}{report['articles']}",
         f"  {'with dateline':<26}{report['articles_with_dateline']}"
         f" ({report['articles_with_dateline_percent']}%)",
         f"  {'with full date':<26}{report['articles_with_full_date']}"
         f" ({report['articles_with_full_date_percent']}%)",
         f"{'published documents':<28}{report['published_documents']}",
-        *(f"  {kind:<26}{count}" for kind, count in report["published_documents_by_kind"].items()),
+        *_breakdown(report["published_documents_by_kind"]),
         f"{'points':<28}{report['points']}",
         "  by topic:",
-        *(f"  {topic:<26}{count}" for topic, count in report["points_by_topic"].items()),
+        *_breakdown(report["points_by_topic"]),
         "  by party:",
-        *(f"  {party:<26}{count}" for party, count in report["points_by_party"].items()),
+        *_breakdown(report["points_by_party"]),
     ]
-    return "\n".join(printable(line) for line in lines)
+    return "\n".join(lines)
