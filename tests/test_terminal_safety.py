@@ -96,15 +96,20 @@ def _line_of(output: bytes, start: str) -> str:
 @pytest.mark.parametrize(
     ("command", "line_start", "shown"),
     [
-        (["articles"], "1 ", f"Landmark {SHOWN} event"),
+        (["articles"], "1 ", f"  Landmark {SHOWN} event  1          7"),
         (["show", "1"], "Article 1:", f"Article 1: Landmark {SHOWN} event"),
-        (["points"], "4 ", f"purely peaceful in its nature {SHOWN}."),
-        (["parties"], "3 ", r"Ruri\x1b]0;pwned\x07tania"),
+        (
+            ["points"],
+            "4 ",
+            f"  In particular, the DPRK stated that its missile program does not"
+            f" pose any threat to anybody but is purely peaceful in its nature {SHOWN}.",
+        ),
+        (["parties"], "3 ", r"  Ruri\x1b]0;pwned\x07tania  1       0"),
         (["report"], "  Ruri", r"  Ruri\x1b]0;pwned\x07tania 1"),
         (
             ["search", "peaceful", "--in", "points"],
             "point",
-            "\u2026any threat to anybody but is purely [peaceful] in its nature"
+            "  \u2026any threat to anybody but is purely [peaceful] in its nature"
             r" \x1b[2J\x1b]0;pwned\x07\x1b]8;;http"
             "\u2026",
         ),
@@ -117,10 +122,7 @@ def test_text_for_reading_shows_control_characters_escaped(
     assert result.returncode == 0, result.stderr
     _assert_no_raw_controls(result.stdout)
     _assert_no_raw_controls(result.stderr)
-    line = _line_of(result.stdout, line_start)
-    assert shown in line
-    if command[0] in ("articles", "points", "search"):
-        assert line.endswith(shown) or f"{shown}  " in line  # one cell, on one line
+    assert _line_of(result.stdout, line_start).endswith(shown)  # each value on its one line
 
 
 def test_show_text_escapes_the_points_it_wraps(hostile: Path) -> None:
@@ -136,7 +138,7 @@ def test_search_on_a_terminal_bolds_matches_and_escapes_the_rest(hostile: Path) 
     controller, terminal = pty.openpty()
     try:
         result = subprocess.run(
-            [str(console_script()), "--db", str(hostile), "search", "peaceful", "--in", "points"],
+            [str(console_script()), "--db", str(hostile), "search", "peaceful", "--limit", "1"],
             stdout=terminal,
             stderr=subprocess.PIPE,
             timeout=120,
@@ -197,12 +199,19 @@ def test_a_file_name_that_would_forge_lines_is_quoted(tmp_path: Path) -> None:
     assert result.stdout == b"0 added, 0 unchanged, 2 failed\n"
 
 
-def test_messages_escape_what_they_quote(tmp_path: Path) -> None:
-    """An error quoting the user's SQL, a file or captured text is still one line."""
-    result = _run("--db", str(tmp_path / "t.db"), "query", "SELECT 1 FROM \x1b[2J\nx")
+def test_messages_escape_what_they_quote(hostile: Path, tmp_path: Path) -> None:
+    """An error quoting the user's SQL, a file name or captured text is one plain line."""
+    result = _run("--db", str(hostile), "query", "SELECT 1 FROM \x1b[2J\nx")
     assert result.returncode == 1
-    _assert_no_raw_controls(result.stderr)
-    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr == b'Error: query failed: unrecognized token: "\\x1b"\n'
+    missing = tmp_path / "a\x1b]0;title\x07\nb.db"
+    result = _run("--db", str(missing), "articles")
+    shown = printable(str(missing))
+    assert result.returncode == 1
+    assert result.stderr.decode("utf-8") == (
+        f"Error: {shown}: no such database; load something first with"
+        " `communique seed` or name another file with --db\n"
+    )
 
 
 def test_printable_and_quoted() -> None:
