@@ -55,6 +55,8 @@ def printable(text: str) -> str:
     characters \\x1b, a newline as \\n, U+202E as \\u202e): nothing in it acts on a
     terminal or starts a new line. Everything else, backslashes included, is left as it is,
     so ordinary text reads exactly as stored."""
+    if text.isprintable():  # the usual case, answered in C: nothing escaped is printable
+        return text
     return _pattern().sub(_escape, text)
 
 

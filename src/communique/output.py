@@ -26,7 +26,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 """What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection)."""
 
 
@@ -35,7 +35,7 @@ def _csv_cell(value: Any, formula_guard: bool) -> str:
     leading apostrophe, which spreadsheets show as text; numbers are left as they are, minus
     sign and all."""
     text = _cell(value)
-    if formula_guard and isinstance(value, str | list | tuple) and text.startswith(_FORMULA_STARTS):
+    if formula_guard and text[:1] in _FORMULA_STARTS and isinstance(value, str | list | tuple):
         return "'" + text
     return text
 

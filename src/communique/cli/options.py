@@ -30,12 +30,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 def formula_guard_option(function: F) -> F:
     """--no-formula-guard: csv exactly as stored, for programs rather than spreadsheets."""
     return click.option(
-        "--formula-guard/--no-formula-guard",
+        "--no-formula-guard",
+        "formula_guard",
+        is_flag=True,
+        flag_value=False,
         default=True,
-        show_default=True,
-        help="In csv, put an apostrophe before a text cell that begins with = + - @, a tab"
-        " or a carriage return, so that a spreadsheet shows it instead of running it as a"
-        " formula (numbers are never changed).",
+        help="csv exactly as stored. By default a text cell that begins with = + - @, a tab"
+        " or a carriage return gets a leading apostrophe, so that a spreadsheet shows it"
+        " instead of running it as a formula (numbers are never changed).",
     )(function)
 
 
