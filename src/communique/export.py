@@ -62,9 +62,15 @@ def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
 
 
 def export(
-    connection: sqlite3.Connection, what: str, filters: Filters, fmt: str, out: TextIO
+    connection: sqlite3.Connection,
+    what: str,
+    filters: Filters,
+    fmt: str,
+    out: TextIO,
+    formula_guard: bool = True,
 ) -> int:
-    """Write the rows of `what` that pass `filters`; returns how many were written."""
+    """Write the rows of `what` that pass `filters`; returns how many were written. csv text
+    cells that begin like a formula get a leading apostrophe unless `formula_guard` is off."""
     cursor = connection.execute(EXPORTS[what], filters.params())
     columns = [column[0] for column in cursor.description]
-    return stream_rows(columns, _rows(cursor), fmt, out)
+    return stream_rows(columns, _rows(cursor), fmt, out, formula_guard=formula_guard)

@@ -1,13 +1,17 @@
 """Writing rows for people (an aligned table) and for programs (JSON, JSON Lines, CSV).
 
 Every listing goes through here, so all commands spell and behave the same way. json and csv
-are imported when rows are written, not when a command starts.
+are imported when rows are written, not when a command starts. A table shows each cell with
+its control characters escaped (communique.display); json, jsonl and csv carry the data
+exactly, except that csv text cells that a spreadsheet would run as a formula are guarded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
+
+from communique.display import Printable, printable
 
 __all__ = ["FORMATS", "write_json", "write_rows"]
 
@@ -22,11 +26,32 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection)."""
+
+
+def _csv_cell(value: Any, formula_guard: bool) -> str:
+    """A text cell that a spreadsheet would run as a formula (=HYPERLINK(...), -2+3) gets a
+    leading apostrophe, which spreadsheets show as text; numbers are left as they are, minus
+    sign and all."""
+    text = _cell(value)
+    if formula_guard and text[:1] in _FORMULA_STARTS and isinstance(value, str | list | tuple):
+        return "'" + text
+    return text
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, Printable) else printable(_cell(value))
+
+
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
-    """Columns padded to their widest cell, except the last, which holds the long text."""
+    """Columns padded to their widest cell, except the last, which holds the long text. Cells
+    and column names are shown printable: a value never spans lines or reaches the terminal
+    as an escape sequence."""
     if not columns:
         return
-    cells = [[_cell(value) for value in row] for row in rows]
+    columns = [printable(column) for column in columns]
+    cells = [[_shown(value) for value in row] for row in rows]
     widths = [
         max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)
     ]
@@ -45,18 +70,33 @@ def write_json(value: Any, out: TextIO) -> None:
 
 
 def stream_rows(
-    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, out: TextIO
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fmt: str,
+    out: TextIO,
+    *,
+    formula_guard: bool = True,
 ) -> int:
-    """Write rows one at a time as json (one array), jsonl or csv; returns how many."""
+    """Write rows one at a time as json (one array), jsonl or csv; returns how many. With
+    `formula_guard`, csv text cells that begin like a formula get a leading apostrophe."""
     import csv
     import json
 
     count = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
+        # The csv module quotes a field for the characters of its line terminator only, so
+        # a lone carriage return in a text would go out bare and split the row for readers;
+        # a row holding one has every field quoted.
+        quoting_all = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+        def write(values: Iterable[Any]) -> None:
+            cells = [_csv_cell(value, formula_guard) for value in values]
+            (quoting_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
+
+        write(columns)
         for row in rows:
-            writer.writerow([_cell(value) for value in row])
+            write(row)
             count += 1
         return count
     if fmt not in ("json", "jsonl"):
@@ -76,9 +116,14 @@ def stream_rows(
 
 
 def write_rows(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, out: TextIO
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: str,
+    out: TextIO,
+    *,
+    formula_guard: bool = True,
 ) -> None:
     if fmt == "table":
         _table(columns, rows, out)
     else:
-        stream_rows(columns, rows, fmt, out)
+        stream_rows(columns, rows, fmt, out, formula_guard=formula_guard)

@@ -1,9 +1,15 @@
-"""An article as text for reading in a terminal: what `communique show` prints."""
+"""An article as text for reading in a terminal: what `communique show` prints.
+
+Every line is made printable as the text is put together (communique.display): a headline,
+name or point that holds a newline or an escape sequence shows it escaped, on one line.
+"""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
+
+from communique.display import printable
 
 __all__ = ["render_article", "render_report"]
 
@@ -15,8 +21,10 @@ def _field(label: str, value: Any) -> str:
     return f"{label + ':':<{_LABEL}}{value if value is not None else '-'}"
 
 
-def _wrapped(text: str, indent: str) -> str:
-    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
+def _wrapped(text: str, indent: str) -> list[str]:
+    """The text's lines, wrapped (its tabs and newlines become spaces, as in a paragraph)."""
+    lines = textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
+    return lines or [indent.rstrip()]
 
 
 def _captures(captures: list[dict[str, Any]]) -> list[str]:
@@ -50,7 +58,7 @@ def _declaration(declaration: dict[str, Any]) -> list[str]:
     lines.append(f"Points ({len(declaration['points'])}):")
     for point in declaration["points"]:
         parties = ", ".join(point["parties"]) or "no party"
-        lines.append(_wrapped(point["text"], f"{point['ordinal']:>3}. ").rstrip())
+        lines.extend(_wrapped(point["text"], f"{point['ordinal']:>3}. "))
         lines.append(f"       held by: {parties}")
     return lines
 
@@ -65,29 +73,35 @@ def render_article(article: dict[str, Any]) -> str:
         f"Captures ({len(article['captures'])}):",
         *_captures(article["captures"]),
         "",
-        _wrapped(article["lead"] or "", "Lead: ") if article["lead"] else "Lead: -",
+        *(_wrapped(article["lead"], "Lead: ") if article["lead"] else ["Lead: -"]),
     ]
     for declaration in article["declarations"]:
         lines.extend(_declaration(declaration))
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
+
+
+def _breakdown(counts: dict[str, int]) -> list[str]:
+    """One aligned line per name; names come from the store (and the user's vocabularies),
+    so they are made printable before they are padded."""
+    return [f"  {printable(str(name)):<26}{count}" for name, count in counts.items()]
 
 
 def render_report(report: dict[str, Any]) -> str:
     """The coverage report as aligned lines, one section per breakdown."""
     lines = [
         f"{'documents':<28}{report['documents']}",
-        *(f"  {status:<26}{count}" for status, count in report["documents_by_status"].items()),
+        *_breakdown(report["documents_by_status"]),
         f"{'articles':<28}{report['articles']}",
         f"  {'with dateline':<26}{report['articles_with_dateline']}"
         f" ({report['articles_with_dateline_percent']}%)",
         f"  {'with full date':<26}{report['articles_with_full_date']}"
         f" ({report['articles_with_full_date_percent']}%)",
         f"{'published documents':<28}{report['published_documents']}",
-        *(f"  {kind:<26}{count}" for kind, count in report["published_documents_by_kind"].items()),
+        *_breakdown(report["published_documents_by_kind"]),
         f"{'points':<28}{report['points']}",
         "  by topic:",
-        *(f"  {topic:<26}{count}" for topic, count in report["points_by_topic"].items()),
+        *_breakdown(report["points_by_topic"]),
         "  by party:",
-        *(f"  {party:<26}{count}" for party, count in report["points_by_party"].items()),
+        *_breakdown(report["points_by_party"]),
     ]
     return "\n".join(lines)

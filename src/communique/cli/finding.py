@@ -8,7 +8,13 @@ from typing import Any
 import click
 
 from communique.cli.main import AppContext
-from communique.cli.options import filter_options, filters_from, format_option
+from communique.cli.options import (
+    filter_options,
+    filters_from,
+    format_option,
+    formula_guard_option,
+    stdout_for,
+)
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
 
@@ -28,7 +34,14 @@ _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
 @format_option
 @click.pass_obj
 def search(
-    app: AppContext, /, query: str, where: str, limit: int, fmt: str, **options: Any
+    app: AppContext,
+    /,
+    query: str,
+    where: str,
+    limit: int,
+    fmt: str,
+    formula_guard: bool,
+    **options: Any,
 ) -> None:
     """Search articles and points, best match first (bm25; headline hits weigh most).
 
@@ -42,7 +55,6 @@ def search(
     """
     from communique import queries
     from communique.output import write_rows
-    from communique.search import MATCH_END, MATCH_START
     from communique.search import search as run
 
     filters = filters_from(options)
@@ -54,14 +66,41 @@ def search(
     start, end = (_BOLD, _PLAIN) if bold else ("[", "]")
     rows = [
         [
-            str(hit[column]).replace(MATCH_START, start).replace(MATCH_END, end)
+            _marked(str(hit[column]), start, end, table=fmt == "table")
             if column == "snippet"
             else hit[column]
             for column in found.columns
         ]
         for hit in found.rows
     ]
-    write_rows(found.columns, rows, fmt, sys.stdout)
+    write_rows(found.columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
+
+
+def _marked(snippet: str, start: str, end: str, *, table: bool) -> str:
+    """The snippet with its matched words between `start` and `end`. For a table, the
+    snippet's own text is made printable first and our markup added after, so that only
+    our bold reaches the terminal; and a bold left open (by a stray marker character in the
+    text itself) is closed at the end. Other formats keep the text exactly."""
+    import re
+
+    from communique.display import Printable, printable
+    from communique.search import MATCH_END, MATCH_START
+
+    if not table:
+        return snippet.replace(MATCH_START, start).replace(MATCH_END, end)
+    pieces, opened = [], False
+    for piece in re.split(f"({MATCH_START}|{MATCH_END})", snippet):
+        if piece == MATCH_START:
+            pieces.append(start)
+            opened = True
+        elif piece == MATCH_END:
+            pieces.append(end)
+            opened = False
+        else:
+            pieces.append(printable(piece))
+    if opened:
+        pieces.append(end)
+    return Printable("".join(pieces))
 
 
 @click.command()
@@ -84,9 +123,18 @@ def search(
     type=click.Path(dir_okay=False, writable=True),
     help="Write to FILE instead of standard output.",
 )
+@formula_guard_option
 @filter_options
 @click.pass_obj
-def export(app: AppContext, /, what: str, fmt: str, output: str | None, **options: Any) -> None:
+def export(
+    app: AppContext,
+    /,
+    what: str,
+    fmt: str,
+    output: str | None,
+    formula_guard: bool,
+    **options: Any,
+) -> None:
     """Export articles, documents or points, row by row, for other programs.
 
     Exported articles (JSON Lines) load back with `communique seed`: each line is a record
@@ -103,9 +151,9 @@ def export(app: AppContext, /, what: str, fmt: str, output: str | None, **option
     with app.reader() as connection:
         resolved = queries.resolve(connection, filters)
         if output is None:
-            count = run(connection, what, resolved, fmt, sys.stdout)
+            count = run(connection, what, resolved, fmt, stdout_for(fmt), formula_guard)
         else:
             with open(output, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123
-                count = run(connection, what, resolved, fmt, out)
+                count = run(connection, what, resolved, fmt, out, formula_guard)
     if output is not None:
         app.report(f"exported {count} {what} to {output}")

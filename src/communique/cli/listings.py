@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from communique.cli.main import AppContext
-from communique.cli.options import filter_options, filters_from, format_option
+from communique.cli.options import filter_options, filters_from, format_option, stdout_for
 
 if TYPE_CHECKING:
     from communique.queries import Listing
 
 
-def _emit(listing: Listing, fmt: str) -> None:
+def _emit(listing: Listing, fmt: str, formula_guard: bool) -> None:
     from communique.output import write_rows
 
     rows = [[row[column] for column in listing.columns] for row in listing.rows]
-    write_rows(listing.columns, rows, fmt, sys.stdout)
+    write_rows(listing.columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
 
 
 @click.command()
 @filter_options
 @format_option
 @click.pass_obj
-def articles(app: AppContext, /, fmt: str, **options: Any) -> None:
+def articles(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) -> None:
     """List articles, oldest first, with how many captures and points each has.
 
     \b
@@ -36,7 +35,9 @@ def articles(app: AppContext, /, fmt: str, **options: Any) -> None:
 
     filters = filters_from(options)
     with app.reader() as connection:
-        _emit(queries.articles(connection, queries.resolve(connection, filters)), fmt)
+        _emit(
+            queries.articles(connection, queries.resolve(connection, filters)), fmt, formula_guard
+        )
 
 
 @click.command()
@@ -46,7 +47,13 @@ def articles(app: AppContext, /, fmt: str, **options: Any) -> None:
 @format_option
 @click.pass_obj
 def points(
-    app: AppContext, /, article: int | None, declaration: int | None, fmt: str, **options: Any
+    app: AppContext,
+    /,
+    article: int | None,
+    declaration: int | None,
+    fmt: str,
+    formula_guard: bool,
+    **options: Any,
 ) -> None:
     """List declaration points with the parties that hold each position and their topics.
 
@@ -59,13 +66,14 @@ def points(
     filters = filters_from(options)
     with app.reader() as connection:
         resolved = queries.resolve(connection, filters)
-        _emit(queries.points(connection, resolved, article=article, declaration=declaration), fmt)
+        found = queries.points(connection, resolved, article=article, declaration=declaration)
+        _emit(found, fmt, formula_guard)
 
 
 @click.command()
 @format_option
 @click.pass_obj
-def sources(app: AppContext, fmt: str) -> None:
+def sources(app: AppContext, fmt: str, formula_guard: bool) -> None:
     """List sources: the agencies articles come from and the sites they were captured from.
 
     \b
@@ -75,13 +83,13 @@ def sources(app: AppContext, fmt: str) -> None:
     from communique import queries
 
     with app.reader() as connection:
-        _emit(queries.sources(connection), fmt)
+        _emit(queries.sources(connection), fmt, formula_guard)
 
 
 @click.command()
 @format_option
 @click.pass_obj
-def parties(app: AppContext, fmt: str) -> None:
+def parties(app: AppContext, fmt: str, formula_guard: bool) -> None:
     """List parties, with how many positions and signatures each has.
 
     \b
@@ -91,7 +99,7 @@ def parties(app: AppContext, fmt: str) -> None:
     from communique import queries
 
     with app.reader() as connection:
-        _emit(queries.parties(connection), fmt)
+        _emit(queries.parties(connection), fmt, formula_guard)
 
 
 @click.command()
@@ -118,6 +126,6 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
             f"no article with id {article_id}; `communique articles` lists them"
         )
     if fmt == "json":
-        write_json(article, sys.stdout)
+        write_json(article, stdout_for(fmt))
     else:
-        click.echo(render_article(article))
+        click.echo(render_article(article), file=stdout_for(fmt))

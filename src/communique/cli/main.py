@@ -51,7 +51,9 @@ class AppContext:
         return Path(self._database)
 
     def report(self, message: str) -> None:
-        click.echo(f"communique: {message}", err=True)
+        from communique.display import printable
+
+        click.echo(f"communique: {printable(message)}", err=True)
 
     def prepare(self, *, create: bool = False) -> None:
         """Bring the database to the current schema; only loading commands create it."""
@@ -106,14 +108,38 @@ def _terminate_as_interrupt() -> Iterator[None]:
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
+def _escape_unencodable() -> None:
+    """Text the locale's encoding cannot hold (Korean under LC_ALL=POSIX, a dash under
+    PYTHONIOENCODING=latin-1) is written as backslash escapes instead of stopping the output
+    half-way with UnicodeEncodeError. Data formats switch standard output to UTF-8 instead
+    (options.stdout_for). Done when a command runs, not at start-up."""
+    import codecs
+    import io
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(errors="backslashreplace")
+
+
 class CommuniqueGroup(click.Group):
-    """Turns every failure into one line on stderr; the traceback only with -v."""
+    """Turns every failure into one line on stderr; the traceback only with -v. Every line
+    is printable: a message that quotes a file name or captured text cannot forge a line or
+    send an escape sequence to the terminal."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from communique.display import printable, quoted
+
+        _escape_unencodable()
         try:
             with _terminate_as_interrupt():
                 return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except click.ClickException as error:
+            # Ours quote paths and values as they are; click's own (usage) errors quote them
+            # with repr, and carry the usage line, so they go on as they are.
+            if type(error) is click.ClickException:
+                raise click.ClickException(printable(error.message)) from None
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except _Terminated:
             click.echo("Terminated", err=True)
@@ -129,13 +155,17 @@ class CommuniqueGroup(click.Group):
             if isinstance(app, AppContext) and app.verbose:
                 raise
             if isinstance(error, CommuniqueError):
-                raise click.ClickException(str(error)) from None
+                raise click.ClickException(printable(str(error))) from None
             database_error = _database_error(error)
             if database_error is not None and isinstance(app, AppContext):
-                raise click.ClickException(f"{app.database}: {database_error}") from None
+                where = quoted(str(app.database))
+                raise click.ClickException(printable(f"{where}: {database_error}")) from None
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise click.ClickException(
-                f"unexpected {type(error).__name__}: {first_line} (run with -v for the traceback)"
+                printable(
+                    f"unexpected {type(error).__name__}: {first_line}"
+                    " (run with -v for the traceback)"
+                )
             ) from None
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from communique.cli.main import AppContext, ExitStatus
-from communique.cli.options import vocabulary_options
+from communique.cli.options import stdout_for, vocabulary_options
 
 
 @click.command()
@@ -59,9 +57,9 @@ def report(app: AppContext, fmt: str) -> None:
     with app.reader() as connection:
         found = queries.report(connection)
     if fmt == "json":
-        write_json(found, sys.stdout)
+        write_json(found, stdout_for(fmt))
     else:
-        click.echo(render_report(found))
+        click.echo(render_report(found), file=stdout_for(fmt))
 
 
 def _existing(app: AppContext) -> None:
@@ -83,16 +81,17 @@ def check(app: AppContext) -> None:
         communique check && communique backup archive-copy.db
     """
     from communique.checks import check as run
+    from communique.display import printable
 
     _existing(app)
     found = run(app.database)
     if found.skipped:
-        click.echo(f"note: {found.skipped}", err=True)
+        click.echo(f"note: {printable(found.skipped)}", err=True)
     if found.ok:
         click.echo(found.summary())
         return
     for problem in found.problems:
-        click.echo(f"problem: {problem}")
+        click.echo(f"problem: {printable(problem)}", file=stdout_for("text"))
     click.echo(f"{len(found.problems)} problem(s) found", err=True)
     raise SystemExit(ExitStatus.FAILURE)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -18,13 +19,30 @@ __all__ = [
     "filter_options",
     "filters_from",
     "format_option",
+    "formula_guard_option",
+    "stdout_for",
     "vocabulary_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def formula_guard_option(function: F) -> F:
+    """--no-formula-guard: csv exactly as stored, for programs rather than spreadsheets."""
+    return click.option(
+        "--no-formula-guard",
+        "formula_guard",
+        is_flag=True,
+        flag_value=False,
+        default=True,
+        help="csv exactly as stored. By default a text cell that begins with = + - @, a tab"
+        " or a carriage return gets a leading apostrophe, so that a spreadsheet shows it"
+        " instead of running it as a formula (numbers are never changed).",
+    )(function)
+
+
 def format_option(function: F) -> F:
+    """--format, and --no-formula-guard for its csv."""
     return click.option(
         "--format",
         "fmt",
@@ -32,7 +50,25 @@ def format_option(function: F) -> F:
         default="table",
         show_default=True,
         help="table for reading; json (one array), jsonl or csv for other programs.",
-    )(function)
+    )(formula_guard_option(function))
+
+
+def stdout_for(fmt: str) -> TextIO:
+    """Standard output, ready for `fmt`. json, jsonl and csv are data and are written as
+    UTF-8 whatever the locale says, as `export -o` writes its files: a pipe and a file get
+    the same bytes, and they load back the same. Text for reading (table, text) keeps the
+    locale's encoding; what that cannot hold is escaped (see main.CommuniqueGroup)."""
+    import codecs
+    import io
+
+    stream = sys.stdout
+    if (
+        fmt not in ("table", "text")
+        and isinstance(stream, io.TextIOWrapper)
+        and codecs.lookup(stream.encoding).name != "utf-8"
+    ):
+        stream.reconfigure(encoding="utf-8", errors="strict")
+    return stream
 
 
 def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Callable[..., Any]:

@@ -56,12 +56,15 @@ def seed(
     Example:
         communique seed captures/ kcna-2024.json article.txt
     """
+    from communique.display import printable, quoted
     from communique.inputs import captures, packaged_captures
     from communique.seeding import seed as load
     from communique.store import LoadResult, Outcome
     from communique.workers import default_jobs
 
     def report(origin: str, message: str, result: LoadResult | None) -> None:
+        # One line each, whatever the file is called or the text holds.
+        origin, message = quoted(origin), printable(message)
         if result is None or result.outcome is Outcome.FAILED:
             click.echo(f"error: {origin}: {message}", err=True)
         elif message:
