@@ -123,7 +123,7 @@ def test_export_replaces_an_existing_file_only_with_force(
 ) -> None:
     target = tmp_path / "points.csv"
     target.write_text("precious\n", encoding="utf-8")
-    target.chmod(0o640)
+    target.chmod(0o666)
     refused = cli("export", "--what", "points", "--format", "csv", "-o", str(target))
     assert refused.exit_code == 1
     assert refused.stderr == f"Error: {target}: already exists; use --force to replace it\n"
@@ -132,7 +132,7 @@ def test_export_replaces_an_existing_file_only_with_force(
     assert done.exit_code == 0, done.output
     assert done.stderr == f"communique: exported 7 points to {target}\n"
     assert len(target.read_text(encoding="utf-8").splitlines()) == 8
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # the replaced file's mode is kept
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666  # the replaced file's mode, as it was
     assert _temporaries(tmp_path) == []
 
 
@@ -421,3 +421,24 @@ def test_an_export_name_too_long_is_one_line(seeded: Path, tmp_path: Path) -> No
         f"Error: {str(target)[:40]}...{str(target)[-30:]}: a name in this path is 306 bytes"
         " long, more than the 255 the file system allows; use a shorter name\n"
     )
+
+
+def test_a_path_too_long_for_sqlite_says_so(seeded: Path, tmp_path: Path) -> None:
+    """SQLite opens paths of at most about 500 bytes in common builds, well under the system's
+    limit; a database stored deeper is named as the cause, not as damage."""
+    deep = tmp_path.joinpath(*["d" * 100] * 10)
+    deep.mkdir(parents=True)
+    db = deep / "store.db"
+    shutil.copyfile(seeded, db)
+    result = run_console("--db", str(db), "articles", "--format", "json")
+    try:
+        sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True).close()
+    except sqlite3.OperationalError:  # this build's limit is below the path's length
+        assert (result.returncode, result.stderr) == (
+            1,
+            f"Error: {str(db)[:40]}...{str(db)[-30:]}: SQLite cannot open it; its full path is"
+            f" {len(os.fsencode(db)):,} bytes long, likely more than SQLite accepts;"
+            " use a shorter path\n",
+        )
+    else:
+        assert result.returncode == 0, result.stderr

@@ -100,6 +100,8 @@ def refuse_unsafe_output(target: Path, database: Path, *, force: bool) -> None:
         raise OutputRefused(
             f"{target}: cannot write it, {target.parent} is not a directory"
         ) from None
+    except PermissionError as error:
+        raise OutputRefused(f"{target}: cannot write it ({error.strerror})") from None
     for test, kind in _KINDS:
         if test(mode):
             raise OutputRefused(
@@ -110,21 +112,25 @@ def refuse_unsafe_output(target: Path, database: Path, *, force: bool) -> None:
 
 
 def _create_beside(target: Path) -> Path:
-    """A new, empty file in the target's folder, with the mode a new file gets (the umask
-    applies), or the replaced file's mode."""
+    """A new, empty file in the target's folder, with the mode of the file it will replace, or
+    else the mode any new file gets (the umask applies)."""
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        replaced: int | None = target.stat().st_mode & 0o777
     except OSError:
-        mode = 0o666
+        replaced = None
     for _ in range(100):
         candidate = target.parent / f".{target.name[:40]}.{secrets.token_hex(4)}.part"
         try:
-            handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
+            handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:
             continue
         except OSError as error:
             raise CommuniqueError(f"{target}: cannot write there ({error.strerror})") from None
-        os.close(handle)
+        try:
+            if replaced is not None:
+                os.fchmod(handle, replaced)
+        finally:
+            os.close(handle)
         return candidate
     raise CommuniqueError(f"{target}: cannot write there (no free temporary name)")
 

@@ -152,7 +152,8 @@ class CommuniqueGroup(click.Group):
         try:
             with _terminate_as_interrupt():
                 result = super().invoke(ctx)
-                sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
+                if sys.stdout is not None:  # None when started with standard output closed
+                    sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
                 return result
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
