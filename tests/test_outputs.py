@@ -155,15 +155,21 @@ def _limited_to(size: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
-@pytest.mark.parametrize("existing", [False, True])
-def test_an_export_that_fails_half_way_leaves_nothing_behind(
-    tmp_path: Path, seed_text: str, existing: bool
-) -> None:
+def _store_of_40(tmp_path: Path, seed_text: str) -> Path:
+    """A database of 40 documents, about 120 KiB of them as JSON."""
     db = tmp_path / "store.db"
     folder = tmp_path / "captures"
     write_variants(folder, seed_text, 40)
     assert run_console("--db", str(db), "seed", str(folder)).returncode == 0
     shutil.rmtree(folder)
+    return db
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_an_export_that_fails_half_way_leaves_nothing_behind(
+    tmp_path: Path, seed_text: str, existing: bool
+) -> None:
+    db = _store_of_40(tmp_path, seed_text)
     target = tmp_path / "documents.json"
     if existing:
         target.write_text("precious\n", encoding="utf-8")
@@ -183,6 +189,32 @@ def test_an_export_that_fails_half_way_leaves_nothing_behind(
     else:
         assert not target.exists()
     assert _temporaries(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        (("export", *EXPORT_DOCUMENTS), "no space left on device"),
+        (("backup",), "no space left on device (database or disk is full)"),
+    ],
+)
+def test_an_output_that_fills_its_disk_says_so_and_leaves_nothing(
+    tmp_path: Path, seed_text: str, command: tuple[str, ...], reason: str
+) -> None:
+    """On a 16 KiB file system: the full disk is the destination's, not the database's."""
+    db = _store_of_40(tmp_path, seed_text)
+    small = tmp_path / "small"
+    small.mkdir()
+    target = small / "out"
+    result = _with_mount(
+        'mount -t tmpfs -o size=16k tmpfs "$1"', small, "--db", str(db), *command, str(target)
+    )
+    assert (result.returncode, result.stderr, result.stdout) == (
+        1,
+        f"Error: {target}: {reason}; nothing was written\n",
+        "",  # nothing left on the small disk
+    )
+    assert run_console("--db", str(db), "check").returncode == 0
 
 
 # Devices, pipes and folders: never, even with --force.
@@ -276,27 +308,35 @@ def test_a_full_disk_on_standard_output_is_one_line(seeded: Path, args: list[str
 # A read-only folder or medium.
 
 
-def _in_read_only_folder(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the console script with `folder` read-only. Root ignores permission bits, so as
-    root the folder is bound read-only onto itself in a private mount namespace; otherwise
-    its permission bits are enough."""
-    script = [str(console_script()), *args]
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        try:
-            return subprocess.run(script, capture_output=True, text=True, timeout=60)
-        finally:
-            folder.chmod(0o755)
+def _with_mount(mount: str, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the console script after `mount` (a shell command on "$1", which is `folder`), in a
+    private mount namespace, where no privilege beyond one's own is needed. What is left in
+    `folder` is listed on stdout after the command's own output."""
     private = ["unshare", "--user", "--map-root-user", "--mount"]
     if shutil.which("unshare") is None or subprocess.run([*private, "true"]).returncode:
-        pytest.skip("as root, a read-only folder needs a private mount namespace (unshare)")
-    mount = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+        pytest.skip("needs a private mount namespace (unshare --user --mount)")
+    script = f'{mount} && folder="$1" && shift && "$@"; status=$?; ls -A "$folder"; exit $status'
     return subprocess.run(
-        [*private, "sh", "-c", mount, "sh", str(folder), *script],
+        [*private, "sh", "-c", script, "sh", str(folder), str(console_script()), *args],
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def _in_read_only_folder(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the console script with `folder` read-only. Root ignores permission bits, so as
+    root the folder is bound read-only onto itself in a private mount namespace; otherwise
+    its permission bits are enough."""
+    if os.geteuid() == 0:
+        return _with_mount('mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"', folder, *args)
+    folder.chmod(0o555)
+    try:
+        return subprocess.run(
+            [str(console_script()), *args], capture_output=True, text=True, timeout=60
+        )
+    finally:
+        folder.chmod(0o755)
 
 
 def test_a_database_in_a_read_only_folder_is_not_called_damaged(
@@ -311,11 +351,12 @@ def test_a_database_in_a_read_only_folder_is_not_called_damaged(
     uri = f"{db.resolve().as_uri()}?immutable=1"
     for command in (["articles"], ["check"], ["backup", str(tmp_path / "copy.db")]):
         result = _in_read_only_folder(folder, "--db", str(db), *command)
-        assert (result.returncode, result.stderr) == (
+        assert (result.returncode, result.stderr, result.stdout) == (
             1,
             f"Error: {db}: cannot open it, its folder {where} and SQLite must create files"
             " beside a database in WAL mode even to read it; copy it to a writable folder,"
             f" or read it as it is with: sqlite3 '{uri}'\n",
+            "" if os.geteuid() != 0 else "store.db\n",
         ), command
     with closing(sqlite3.connect(uri, uri=True)) as reader:  # what the line offers works
         assert reader.execute("SELECT count(*) FROM declaration_points").fetchone() == (7,)

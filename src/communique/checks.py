@@ -192,7 +192,15 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
     `target` is never one of the database's own files, a device or a pipe."""
     with written_whole(target, source, force=force) as copy_path:
         copy_path.chmod(source.stat().st_mode & 0o777)  # as readable as the database itself
-        _copy(source, copy_path)
+        try:
+            _copy(source, copy_path)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_FULL:
+                raise
+            # Only the copy is written: the full disk is the destination's, not the database's.
+            raise CommuniqueError(
+                f"{target}: no space left on device ({error}); nothing was written"
+            ) from None
     return target.stat().st_size
 
 
