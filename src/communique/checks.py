@@ -7,9 +7,7 @@ an INSERT in form only, and runs in a transaction that is rolled back.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 from communique.database import BUSY_TIMEOUT_MS, HEAD_REVISION, connect, current_revision
 from communique.errors import CommuniqueError
 from communique.indexing import FULL_TEXT
+from communique.paths import written_whole
 
 __all__ = ["CheckReport", "backup", "check"]
 
@@ -189,28 +188,19 @@ def _digests(connection: sqlite3.Connection, report: CheckReport) -> list[str]:
 def backup(source: Path, target: Path, *, force: bool = False) -> int:
     """Copy the database with SQLite's online backup API, consistent even while another
     process writes; returns the copy's size. The copy is made beside `target` and renamed
-    into place, so a failed backup leaves no partial file and `force` replaces atomically."""
-    if (target.exists() or target.is_symlink()) and not force:
-        raise CommuniqueError(f"{target}: already exists; use --force to replace it")
-    if target.exists() and target.is_dir():
-        raise CommuniqueError(f"{target}: is a directory; name the backup file")
-    if not target.parent.is_dir():
-        raise CommuniqueError(f"{target}: cannot write it, {target.parent} is not a directory")
-    if target.resolve() == source.resolve():
-        raise CommuniqueError(f"{target}: is the database itself; name another file")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as error:
-        raise CommuniqueError(f"{target}: cannot write there ({error.strerror})") from None
-    os.close(handle)
-    copy_path = Path(temporary)
-    try:
+    into place, so a failed backup leaves no partial file and `force` replaces atomically;
+    `target` is never one of the database's own files, a device or a pipe."""
+    with written_whole(target, source, force=force) as copy_path:
         copy_path.chmod(source.stat().st_mode & 0o777)  # as readable as the database itself
-        _copy(source, copy_path)
-        copy_path.replace(target)
-    except BaseException:
-        copy_path.unlink(missing_ok=True)
-        raise
+        try:
+            _copy(source, copy_path)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_FULL:
+                raise
+            # Only the copy is written: the full disk is the destination's, not the database's.
+            raise CommuniqueError(
+                f"{target}: no space left on device ({error}); nothing was written"
+            ) from None
     return target.stat().st_size
 
 

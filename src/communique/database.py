@@ -122,6 +122,12 @@ def current_revision(path: Path) -> str | None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN:  # not damage: see why
+            from communique.paths import file_system_reason
+
+            reason = file_system_reason(path)
+            if reason is not None:
+                raise CommuniqueError(reason) from None
         raise CommuniqueError(f"{path}: cannot read it as an SQLite database ({error})") from None
     if row is None and tables - {"alembic_version"}:
         raise CommuniqueError(

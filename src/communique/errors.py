@@ -9,6 +9,7 @@ __all__ = [
     "CommuniqueError",
     "DatabaseMissing",
     "InputRefused",
+    "OutputRefused",
     "ReadOnlyViolation",
     "SchemaTooNew",
     "failure_reason",
@@ -29,6 +30,11 @@ class SchemaTooNew(CommuniqueError):
 
 class InputRefused(CommuniqueError):
     """An input is not text communique can store (empty, binary, undecodable, unreadable)."""
+
+
+class OutputRefused(CommuniqueError):
+    """A path named for a command's output that it must not write: one of the database's own
+    files, a device, pipe or folder, or an existing file without --force."""
 
 
 class ReadOnlyViolation(CommuniqueError):

@@ -9,6 +9,7 @@ import click
 
 from communique.cli.main import AppContext
 from communique.cli.options import (
+    Integer,
     filter_options,
     filters_from,
     format_option,
@@ -29,7 +30,7 @@ _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
     show_default=True,
     help="Search article headlines and bodies, declaration points, or both.",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=Integer(minimum=1), default=20, show_default=True)
 @filter_options
 @format_option
 @click.pass_obj
@@ -121,8 +122,9 @@ def _marked(snippet: str, start: str, end: str, *, table: bool) -> str:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True),
-    help="Write to FILE instead of standard output.",
+    help="Write to FILE instead of standard output; it appears only once complete.",
 )
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @formula_guard_option
 @filter_options
 @click.pass_obj
@@ -132,13 +134,16 @@ def export(
     what: str,
     fmt: str,
     output: str | None,
+    force: bool,
     formula_guard: bool,
     **options: Any,
 ) -> None:
     """Export articles, documents or points, row by row, for other programs.
 
     Exported articles (JSON Lines) load back with `communique seed`: each line is a record
-    with headline, story_text, date_str, topic and link.
+    with headline, story_text, date_str, topic and link. An --output file is never the
+    database nor one of its -wal, -shm or -journal files, and never replaces an existing
+    file without --force.
 
     \\b
     Example:
@@ -151,9 +156,15 @@ def export(
     with app.reader() as connection:
         resolved = queries.resolve(connection, filters)
         if output is None:
-            count = run(connection, what, resolved, fmt, stdout_for(fmt), formula_guard)
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123
-                count = run(connection, what, resolved, fmt, out, formula_guard)
-    if output is not None:
-        app.report(f"exported {count} {what} to {output}")
+            run(connection, what, resolved, fmt, stdout_for(fmt), formula_guard)
+            return
+        from pathlib import Path
+
+        from communique.paths import written_whole
+
+        with (
+            written_whole(Path(output), app.database, force=force) as temporary,
+            temporary.open("w", encoding="utf-8", newline="") as out,
+        ):
+            count = run(connection, what, resolved, fmt, out, formula_guard)
+    app.report(f"exported {count} {what} to {output}")

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from communique.cli.main import AppContext
-from communique.cli.options import filter_options, filters_from, format_option, stdout_for
+from communique.cli.options import (
+    Integer,
+    filter_options,
+    filters_from,
+    format_option,
+    stdout_for,
+)
 
 if TYPE_CHECKING:
     from communique.queries import Listing
@@ -41,8 +47,10 @@ def articles(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) 
 
 
 @click.command()
-@click.option("--article", type=int, metavar="ID", help="Only points of this article.")
-@click.option("--declaration", type=int, metavar="ID", help="Only points of this declaration.")
+@click.option("--article", type=Integer(), metavar="ID", help="Only points of this article.")
+@click.option(
+    "--declaration", type=Integer(), metavar="ID", help="Only points of this declaration."
+)
 @filter_options
 @format_option
 @click.pass_obj
@@ -103,7 +111,7 @@ def parties(app: AppContext, fmt: str, formula_guard: bool) -> None:
 
 
 @click.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=Integer())
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )

@@ -7,6 +7,7 @@ Only click is imported at start-up; each command imports what it needs when it r
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -46,9 +47,9 @@ class AppContext:
 
     @property
     def database(self) -> Path:
-        from pathlib import Path
+        from communique.paths import database_path
 
-        return Path(self._database)
+        return database_path(self._database)
 
     def report(self, message: str) -> None:
         from communique.display import printable
@@ -68,14 +69,40 @@ class AppContext:
         return connect(self.database)
 
 
-def _database_error(error: BaseException) -> str | None:
+_SQLITE_CANTOPEN, _SQLITE_READONLY = 14, 8
+"""SQLite's "unable to open database file" and "attempt to write a readonly database", whose
+reason lies in the file system."""
+
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _database_error(error: BaseException, database: Path) -> str | None:
     """SQLite's own message when the error came from the database file (possibly wrapped by
-    SQLAlchemy), else None."""
+    SQLAlchemy), else None. A file SQLite cannot open or write gets the reason the file
+    system gives, when it gives one."""
     original = getattr(error, "orig", None) or error
     # sqlite3's errors, recognised without importing sqlite3 at start-up.
-    if type(original).__module__ == "sqlite3" and isinstance(original, Exception):
-        return f"database error: {original}"
-    return None
+    if type(original).__module__ != "sqlite3" or not isinstance(original, Exception):
+        return None
+    if getattr(original, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CANTOPEN, _SQLITE_READONLY):
+        from communique.paths import file_system_reason
+
+        reason = file_system_reason(database)
+        if reason is not None:
+            return reason
+    from communique.display import quoted
+
+    return f"{quoted(str(database))}: database error: {original}"
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter does not fail again
+    flushing what could not be written when it exits."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:  # not a file descriptor (output captured in-process): nothing to flush
+        pass
 
 
 class _Terminated(KeyboardInterrupt):
@@ -126,13 +153,30 @@ class CommuniqueGroup(click.Group):
     is printable: a message that quotes a file name or captured text cannot forge a line or
     send an escape sequence to the terminal."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """A full disk or quota while writing standard output is one line wherever it happens,
+        even while click writes help or the version before any command runs."""
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as error:
+            if error.errno not in _NO_SPACE:
+                raise
+            from communique.paths import no_space
+
+            _discard_stdout()
+            click.echo(f"Error: {no_space(error)}", err=True)
+            raise SystemExit(ExitStatus.FAILURE) from None
+
     def invoke(self, ctx: click.Context) -> Any:
-        from communique.display import printable, quoted
+        from communique.display import printable
 
         _escape_unencodable()
         try:
             with _terminate_as_interrupt():
-                return super().invoke(ctx)
+                result = super().invoke(ctx)
+                if sys.stdout is not None:  # None when started with standard output closed
+                    sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
+                return result
         except click.ClickException as error:
             # Ours quote paths and values as they are; click's own (usage) errors quote them
             # with repr, and carry the usage line, so they go on as they are.
@@ -147,19 +191,30 @@ class CommuniqueGroup(click.Group):
         except BrokenPipeError:
             # The reader went away (`communique points | head`): stop quietly, and keep the
             # interpreter from failing again when it flushes stdout at exit.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _discard_stdout()
             raise SystemExit(ExitStatus.FAILURE) from None
         except Exception as error:
             app = ctx.obj
+            if isinstance(error, OSError) and error.errno in _NO_SPACE:
+                _discard_stdout()
+                if not (isinstance(app, AppContext) and app.verbose):
+                    from communique.paths import no_space
+
+                    raise click.ClickException(no_space(error)) from None
             if isinstance(app, AppContext) and app.verbose:
                 raise
             if isinstance(error, CommuniqueError):
                 raise click.ClickException(printable(str(error))) from None
-            database_error = _database_error(error)
-            if database_error is not None and isinstance(app, AppContext):
-                where = quoted(str(app.database))
-                raise click.ClickException(printable(f"{where}: {database_error}")) from None
+            if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG and error.filename:
+                from communique.paths import too_long
+
+                long_name = too_long(os.fsdecode(error.filename))
+                raise click.ClickException(printable(long_name)) from None
+            database_error = (
+                _database_error(error, app.database) if isinstance(app, AppContext) else None
+            )
+            if database_error is not None:
+                raise click.ClickException(printable(database_error)) from None
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise click.ClickException(
                 printable(

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "jsonl", "csv")
 
 __all__ = [
+    "Integer",
     "extractor_for",
     "filter_options",
     "filters_from",
@@ -84,6 +85,31 @@ def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Callable[..., 
         gazetteer=load_gazetteer(Path(gazetteer)) if gazetteer else None,
         taxonomy=load_taxonomy(Path(taxonomy)) if taxonomy else None,
     )
+
+
+SQLITE_INTEGERS = (-(2**63), 2**63 - 1)
+"""The integers SQLite stores (64-bit, signed); Python's sqlite3 raises OverflowError binding
+any other."""
+
+
+class Integer(click.ParamType):  # type: ignore[type-arg]
+    """Every integer option and argument: one SQLite can hold, and at least `minimum` when given,
+    so that a number too large is a usage error rather than an OverflowError in a query."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int | None = None) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.INT.convert(value, param, ctx)
+        low, high = SQLITE_INTEGERS
+        least = low if self.minimum is None else max(low, self.minimum)
+        if number < least:
+            self.fail(f"{number} is too small: the smallest allowed is {least}.", param, ctx)
+        if number > high:
+            self.fail(f"{number} is too large: the largest allowed is {high}.", param, ctx)
+        return number
 
 
 class PartialDate(click.ParamType):  # type: ignore[type-arg]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from communique.cli.main import AppContext, ExitStatus
-from communique.cli.options import extractor_for, vocabulary_options
+from communique.cli.options import Integer, extractor_for, vocabulary_options
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=1),
+    type=Integer(minimum=1),
     help="Processes extracting in parallel on loads of more than a few hundred documents"
     " (default: one per core; 1 extracts in the loading process).",
 )
 @click.option(
     "--max-size",
-    type=click.IntRange(min=1),
+    type=Integer(minimum=1),
     default=16,
     show_default=True,
     metavar="MIB",
