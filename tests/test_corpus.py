@@ -1,4 +1,5 @@
-"""The real dev corpus of 1,334 KCNA records, read from ../shared (skipped when absent)."""
+"""The real dev corpus of 1,334 KCNA records, read from ../shared: skipped with the reason when
+absent locally, a failure when absent in CI."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from click.testing import CliRunner
 
 from communique.cli import main
 
-from conftest import SHARED, sql
+from conftest import SHARED, sql, unavailable
 
 CORPUS = SHARED / "corpus" / "kcna-2024-dev.json"
 
-pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not here")
+
+@pytest.fixture(autouse=True)
+def _corpus_present() -> None:
+    if not CORPUS.exists():
+        unavailable(f"the dev corpus is expected at {CORPUS} (a checkout beside shared/)")
 
 
 def _run(db: Path, *args: str) -> tuple[int, str, str]:

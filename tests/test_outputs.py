@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunCli, console_script, run_console, sql, write_variants
+from conftest import RunCli, console_script, run_console, sql, unavailable, write_variants
 
 LARGEST = 2**63 - 1
 EXPORT_DOCUMENTS = ("--what", "documents", "--format", "json", "--force", "-o")
@@ -314,7 +314,7 @@ def _with_mount(mount: str, folder: Path, *args: str) -> subprocess.CompletedPro
     `folder` is listed on stdout after the command's own output."""
     private = ["unshare", "--user", "--map-root-user", "--mount"]
     if shutil.which("unshare") is None or subprocess.run([*private, "true"]).returncode:
-        pytest.skip("needs a private mount namespace (unshare --user --mount)")
+        unavailable("needs a private mount namespace (unshare --user --mount)")
     script = f'{mount} && folder="$1" && shift && "$@"; status=$?; ls -A "$folder"; exit $status'
     return subprocess.run(
         [*private, "sh", "-c", script, "sh", str(folder), str(console_script()), *args],
