@@ -4,7 +4,10 @@ itself before its schema moves, and an upgrade that fails leaves the file as it 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -143,6 +146,46 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(cli: RunCli, db_path: Path) 
     assert sql(copy, "PRAGMA integrity_check") == [("ok",)]
 
 
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a filesystem of its own, 1 MiB in all (mounting one needs root)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        # Lazily: connections the test left to the garbage collector may still hold files.
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+def test_a_copy_that_cannot_be_written_stops_the_upgrade(cli: RunCli, small_disk: Path) -> None:
+    """Room for the database's own files, not for a copy: the upgrade does not go ahead."""
+    db = _written_at("0003", small_disk / "archive.db")
+    with (small_disk / "filler").open("wb") as filler:
+        status = os.statvfs(small_disk)
+        filler.write(bytes(status.f_bavail * status.f_frsize - 100_000))
+    original, digest = _rows(db), _digest(db)
+    result = cli("--db", str(db), "articles")
+    assert result.exit_code == 1
+    copy = small_disk / "archive.db.0003.bak"
+    assert result.stderr == (
+        _backing_up(db, copy.name) + f"Error: {db}: cannot back it up to {copy} (database or"
+        " disk is full); nothing changed. Free some space or make the folder writable, or run"
+        " `communique db upgrade --no-backup` if you keep copies of your own\n"
+    )
+    assert _digest(db) == digest
+    assert _rows(db) == original
+    left = {path.name for path in small_disk.iterdir()} - {"archive.db-wal", "archive.db-shm"}
+    assert left == {"archive.db", "filler"}  # no copy, whole or partial
+
+
 def test_db_downgrade_backs_up_first(cli: RunCli, seeded: Path) -> None:
     """A downgrade drops what later revisions added, and to "base" every table."""
     original = _rows(seeded)
@@ -172,3 +215,14 @@ def test_after_a_downgrade_a_command_says_reparse_is_needed_and_check_notes_it(
     assert cli("reparse").exit_code == 0
     assert sql(seeded, "SELECT count(*) FROM point_topics") != [(0,)]
     assert cli("check").stderr == ""
+
+
+def test_a_move_the_wrong_way_is_refused_before_any_copy(cli: RunCli, seeded: Path) -> None:
+    result = cli("db", "upgrade", "0003")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: cannot upgrade from revision {HEAD_REVISION} to 0003; `communique db current`"
+        " and `communique db history` say where it stands\n"
+    )
+    assert list(seeded.parent.glob("*.bak")) == []
+    assert sql(seeded, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]

@@ -14,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
@@ -142,6 +143,8 @@ def _move(
             before = MigrationContext.configure(connection).get_current_revision()
             if named and target == before:
                 return
+            if named:
+                steps = _steps(script, before, target, upward=upward)
             documents = before is not None and _holds_documents(connection)
             if documents and backup:
                 copy = _copy_before(path, str(before), "upgrade" if upward else "downgrade", report)
@@ -150,21 +153,35 @@ def _move(
             elif announce:
                 report(f"upgrading {path} from revision {before} to {target}")
             try:
-                if upward and named and target is not None:
-                    steps = [step.revision for step in script.iterate_revisions(target, before)]
-                    steps.reverse()
-                _apply(connection, revision, steps if before else [], upward, report)
+                _apply(connection, revision, steps if upward and before else [], upward, report)
             except Exception as error:
                 raise _MoveFailed(error) from error
     except _MoveFailed as failure:
         wanted = target if named else revision
         raise _failed(path, upward, before, wanted, failure.__cause__, copy) from None
     derived = [DERIVED_BY_EXTRACTION[step] for step in steps if step in DERIVED_BY_EXTRACTION]
-    if documents and derived:
+    if upward and documents and derived:
         report(
             f"run `communique reparse` to derive {' and '.join(derived)} from the documents"
             " already stored"
         )
+
+
+def _steps(
+    script: ScriptDirectory, before: str | None, target: str | None, *, upward: bool
+) -> list[str]:
+    """The revisions a move from `before` to `target` runs, in the order it runs them; a move
+    the wrong way (`db upgrade` to an older revision) is refused before anything is copied."""
+    upper, lower = (target, before) if upward else (before, target)
+    try:
+        found = [step.revision for step in script.iterate_revisions(upper, lower)]
+    except RevisionError:
+        way = "upgrade" if upward else "downgrade"
+        raise CommuniqueError(
+            f"cannot {way} from revision {before or 'base'} to {target or 'base'};"
+            f" `communique db current` and `communique db history` say where it stands"
+        ) from None
+    return found[::-1] if upward else found
 
 
 def _copy_before(path: Path, revision: str, move: str, report: Report) -> Path:
