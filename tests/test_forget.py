@@ -184,7 +184,7 @@ def test_an_article_captured_by_a_file_that_stays_is_rewritten_from_it(
     assert result.stdout == (
         "would forget 1 document, 0 articles, 0 declarations and 0 points, loaded from:\n"
         f"  {first}\n"
-        "1 article captured by other documents too will stay, written from those\n"
+        "1 article also captured by other documents will stay, rewritten from those\n"
         "forgot 1 document, 0 articles, 0 declarations and 0 points\n"
     )
     assert sql(db_path, "SELECT published_on, published_from FROM articles") == sql(
@@ -193,6 +193,32 @@ def test_an_article_captured_by_a_file_that_stays_is_rewritten_from_it(
     assert _content(db_path) == _content(only)
     _indexes_exact(db_path)
     assert cli("check").exit_code == 0
+    assert cli("reparse").stdout == (
+        "1 documents reparsed: 0 documents, 0 articles and 0 points changed, 0 failed\n"
+    )
+
+
+def test_an_article_its_remaining_capture_no_longer_gives_is_said(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    """A capture edited by hand since it was loaded extracts to another article: the one it
+    was linked to is left as it is, and reparse is pointed to."""
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(seed_text, encoding="utf-8")
+    second.write_text(seed_text.replace("\n\n", "\n\n\n"), encoding="utf-8")
+    _seed(cli, first, second)
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        connection.execute(
+            "UPDATE documents SET raw_text = ? WHERE id = 2", [STORY.format(topic="fisheries")]
+        )
+    result = cli("forget", "--yes", "--no-backup", str(first))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "communique: article 1 stays as its forgotten capture gave it: document 2 no longer"
+        " extracts to it; run `communique reparse`\n"
+    )
+    assert sql(db_path, "SELECT id, article_id FROM documents") == [(2, 1)]
+    assert sql(db_path, "SELECT count(*) FROM declaration_points") == [(7,)]
 
 
 def test_off_a_terminal_it_refuses_without_yes(db_path: Path, two_files: tuple[Path, Path]) -> None:
@@ -335,5 +361,7 @@ def test_a_failure_part_way_forgets_nothing(
     before = _rows(db_path)
     result = cli("forget", "--yes", "--no-backup", str(archive))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {db_path}: database error: articles are kept by hand\n"
+    assert result.stderr == (
+        f"Error: {db_path}: forgetting failed (articles are kept by hand); nothing forgotten\n"
+    )
     assert _rows(db_path) == before

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, cast
 
@@ -47,7 +47,7 @@ class ForgetPlan:
     """Articles no capture would support any more: removed."""
     declarations: int
     points: int
-    handed_over: dict[int, int] = field(default_factory=dict)
+    handed_over: dict[int, int]
     """Article → the capture it is rewritten from: its first capture is forgotten, another
     stays."""
 
@@ -207,6 +207,8 @@ def forget(
     was shown. The copy (unless `backup` is false) is taken under the same lock, so that it
     holds exactly what was there before. Returns a note for each article that stays as it
     was because its capture no longer extracts to it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from communique.extract import extract
 
     engine = write_engine(path)
@@ -237,6 +239,10 @@ def forget(
                         f"article {article} stays as its forgotten capture gave it: document"
                         f" {document} no longer extracts to it; run `communique reparse`"
                     )
+    except (sqlite3.Error, SQLAlchemyError) as error:  # the transaction is rolled back
+        original = getattr(error, "orig", None) or error
+        reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
+        raise CommuniqueError(f"{path}: forgetting failed ({reason}); nothing forgotten") from None
     finally:
         finish_writing(engine, path)
     return notes

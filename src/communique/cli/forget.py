@@ -49,12 +49,13 @@ def forget(
         )
     click.echo(f"{found.line('would forget')}, loaded from:")
     for origin, count in found.origins.items():
-        click.echo(f"  {origin}" + (f" ({count:,} records)" if count > 1 else ""))
+        shown = origin if origin.isprintable() else repr(origin)  # no line of its own making
+        click.echo(f"  {shown}" + (f" ({count:,} records)" if count > 1 else ""))
     kept = len(found.handed_over)
     if kept:
         click.echo(
-            f"{kept:,} article{'' if kept == 1 else 's'} captured by other documents too"
-            " will stay, written from those"
+            f"{kept:,} article{'' if kept == 1 else 's'} also captured by other documents"
+            " will stay, rewritten from those"
         )
     if dry_run:
         return
