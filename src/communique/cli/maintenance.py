@@ -86,10 +86,10 @@ def check(app: AppContext) -> None:
 
     _existing(app)
     found = run(app.database)
-    if found.skipped:
-        click.echo(f"note: {found.skipped}", err=True)
     for note in found.notes:
         click.echo(f"note: {note}", err=True)
+    if found.skipped:
+        click.echo(f"note: {found.skipped}", err=True)
     if found.ok:
         click.echo(found.summary())
         return
