@@ -42,7 +42,8 @@ def forget(
 
     with closing(app.reader()) as connection:
         found = plan(connection, names)
-    if not (yes or dry_run or sys.stdin.isatty()):
+    terminal = sys.stdin is not None and sys.stdin.isatty()  # None: started with it closed
+    if not (yes or dry_run or terminal):
         raise click.ClickException(
             f"{found.line('would forget')}: not on a terminal to confirm; add --yes to go on"
             " (nothing forgotten)"
