@@ -52,7 +52,7 @@ class ForgetPlan:
     stays."""
 
     def line(self, verb: str) -> str:
-        """ "<verb> 2 documents, 1 article, 1 declaration and 7 points"."""
+        """The counts in one line: "<verb> 2 documents, 1 article, 1 declaration and 7 points"."""
         counts = [
             _counted(len(self.documents), "document"),
             _counted(len(self.articles), "article"),
@@ -69,7 +69,11 @@ def _keys(name: str) -> set[str]:
     """What an origin, or its file, or a folder above it, must be for `name` to name it."""
     if name in ("-", STDIN_ORIGIN):
         return {STDIN_ORIGIN}
-    return {name, str(Path(name).resolve())}
+    try:
+        resolved = Path(name).resolve()
+    except (OSError, RuntimeError):  # a loop of links, a name too long: as it is spelled
+        resolved = Path(name).absolute()
+    return {name, str(resolved)}
 
 
 def _file_of(origin: str) -> str:
