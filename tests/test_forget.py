@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunCli, console_script, run_console, sql
+from conftest import SHARED, RunCli, console_script, run_console, sql
+
+CORPUS = SHARED / "corpus" / "kcna-2024-dev.json"
 
 STORY = (
     "Pyongyang, August 5 (KCNA) -- A spokesperson for the Foreign Ministry of the DPRK issued"
@@ -365,3 +367,24 @@ def test_a_failure_part_way_forgets_nothing(
         f"Error: {db_path}: forgetting failed (articles are kept by hand); nothing forgotten\n"
     )
     assert _rows(db_path) == before
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not here")
+def test_forgetting_half_of_the_corpus_leaves_the_other_half_as_if_loaded_alone(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    """Real records: hundreds of articles are captured in both halves; they stay, and read
+    as the other half alone gives them."""
+    records = json.loads(CORPUS.read_text(encoding="utf-8"))
+    first, second = tmp_path / "even.json", tmp_path / "odd.json"
+    first.write_text(json.dumps(records[::2]), encoding="utf-8")
+    second.write_text(json.dumps(records[1::2]), encoding="utf-8")
+    only = tmp_path / "only.db"
+    _seed(lambda *a: cli("--db", str(only), *a), second)
+    _seed(cli, first, second)
+    result = cli("forget", "--yes", "--no-backup", str(first))
+    assert result.exit_code == 0, result.output
+    assert "200 articles also captured by other documents will stay" in result.stdout
+    assert _content(db_path) == _content(only)
+    _indexes_exact(db_path)
+    assert cli("check").exit_code == 0
