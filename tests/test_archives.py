@@ -242,3 +242,19 @@ def test_the_carrier_is_the_host_the_link_names(link: str) -> None:
 def test_a_link_that_is_no_url_fails_its_record() -> None:
     with pytest.raises(ValueError, match="Invalid IPv6 URL"):
         extract(json.dumps(_record(link="http://[::1/x")), CaptureHints(format=RECORD_FORMAT))
+
+
+def test_an_unreadable_date_str_is_quoted_as_it_is(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    """Only a date_str's first ten characters are read as a date; the error quotes it whole."""
+    archive = tmp_path / "future.json"
+    _write_array(archive, [_record(date_str="10000-01-01")])
+    result = cli("seed", str(archive))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {archive}: record 0: unreadable date:"
+        " date_str '10000-01-01' is not a date (YYYY-MM-DD)"
+    ]
+    assert sql(db_path, "SELECT count(*) FROM documents") == [(0,)]

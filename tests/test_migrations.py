@@ -237,7 +237,13 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     result = cli("articles", "--format", "csv")
     assert result.exit_code == 0
     assert result.stderr == (
+        f"communique: backing up {revision_0001} to {revision_0001}.0001.bak before upgrading it\n"
         f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
+        "communique: applying revision 0002 (1 of 3)\n"
+        "communique: applying revision 0003 (2 of 3)\n"
+        "communique: applying revision 0004 (3 of 3)\n"
+        "communique: run `communique reparse` to derive capture facts and topics of points"
+        " from the documents already stored\n"
     )
     assert sql(revision_0001, COUNTS) == counts
     assert sql(revision_0001, SAMPLE) == sample
@@ -297,7 +303,12 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
     result = cli("search", "missile", "--format", "json")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
+        f"communique: backing up {revision_0002} to {revision_0002}.0002.bak before upgrading it\n"
         f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
+        "communique: applying revision 0003 (1 of 2)\n"
+        "communique: applying revision 0004 (2 of 2)\n"
+        "communique: run `communique reparse` to derive topics of points"
+        " from the documents already stored\n"
     )
     assert sql(revision_0002, COUNTS) == counts
     assert sql(revision_0002, SAMPLE) == sample
@@ -353,6 +364,7 @@ def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: Ru
     result = cli("search", "missile", "--format", "json")
     assert result.exit_code == 0, result.output
     assert result.stderr == (
+        f"communique: backing up {revision_0003} to {revision_0003}.0003.bak before upgrading it\n"
         f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
     )
     assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [

@@ -31,6 +31,8 @@ class CheckReport:
     revision: str | None = None
     skipped: str | None = None
     """A check that could not run (not a problem of the file), said beside the summary."""
+    notes: list[str] = field(default_factory=list)
+    """What is worth doing though nothing is wrong with the file, said beside the summary."""
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,8 @@ def check(path: Path) -> CheckReport:
             triggers = _guarded("full-text", _full_text_triggers, connection)
             rows = _guarded("full-text", _full_text_rows, connection)
         mismatched = _guarded("documents", lambda c: _digests(c, report), connection)
+        if at_head:
+            report.notes += _untagged(connection)
     finally:
         connection.close()
     if at_head and not rows:  # words are worth comparing
@@ -163,6 +167,22 @@ def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
     finally:
         connection.close()
     return problems
+
+
+def _untagged(connection: sqlite3.Connection) -> list[str]:
+    """Points none of which has a topic: topics are derived by extraction, so a file upgraded
+    through revision 0003 (again after a downgrade, which drops them) has none until
+    `reparse`. Two lookups of a row each; a taxonomy that tags no point at all is the one
+    other cause, hence a note rather than a problem."""
+    try:
+        points, tagged = connection.execute(
+            "SELECT EXISTS (SELECT 1 FROM declaration_points), EXISTS (SELECT 1 FROM point_topics)"
+        ).fetchone()
+    except sqlite3.DatabaseError:  # damage is reported by the checks above
+        return []
+    if points and not tagged:
+        return ["no point has topics: run `communique reparse` to derive them"]
+    return []
 
 
 def _digests(connection: sqlite3.Connection, report: CheckReport) -> list[str]:

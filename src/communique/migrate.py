@@ -12,10 +12,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
+from communique.backups import backup_beside
 from communique.database import current_revision, finish_writing, write_engine
 from communique.errors import CommuniqueError, SchemaTooNew
 from communique.resources import migrations_dir
@@ -88,29 +91,166 @@ def _revision_errors(revision: str) -> Iterator[None]:
         ) from None
 
 
-def upgrade(path: Path, revision: str = "head") -> None:
+Report = Callable[[str], None]
+
+DERIVED_BY_EXTRACTION = {"0002": "capture facts", "0003": "topics of points"}
+"""What a revision adds that only extraction can fill in for the rows already stored: after an
+upgrade through it (again after a downgrade, which drops it), `communique reparse` derives
+it from the documents."""
+
+
+def _quiet(_message: str) -> None:
+    """The report of a caller that wants none."""
+
+
+class _MoveFailed(Exception):
+    """A migration step failed inside the transaction, which is rolled back on the way out."""
+
+
+def _target(script: ScriptDirectory, revision: str) -> tuple[bool, str | None]:
+    """Whether `revision` names one revision, and which ("base": None). A relative one ("-1",
+    "head-1") names none by itself, and is taken as a move; an unknown name is refused before
+    anything is copied or changed."""
+    try:
+        found = script.get_revision(revision)
+    except CommandError:
+        if any(sign in revision for sign in "+-"):
+            return False, None
+        raise
+    return True, None if found is None else found.revision
+
+
+def _holds_documents(connection: Connection) -> bool:
+    return bool(connection.execute(text("SELECT EXISTS (SELECT 1 FROM documents)")).scalar())
+
+
+def _move(
+    path: Path, revision: str, *, upward: bool, report: Report, backup: bool, announce: bool
+) -> None:
+    """Move the schema to `revision` in one transaction, after copying a file that holds
+    documents (unless `backup` is false). The revision is read again under the write lock:
+    another command may have moved it meanwhile. An upgrade through several revisions says
+    each as it begins (on a large file they take a while); `announce` also says the move.
+    A move that fails leaves the file as it was, and says so."""
     _check_known(path)
-    with _revision_errors(revision), _migrating(path) as connection:
+    script = ScriptDirectory.from_config(alembic_config())
+    with _revision_errors(revision):
+        named, target = _target(script, revision)
+    documents, copy, steps = False, None, []
+    before: str | None = None
+    try:
+        with _revision_errors(revision), _migrating(path) as connection:
+            before = MigrationContext.configure(connection).get_current_revision()
+            if named and target == before:
+                return
+            if named:
+                steps = _steps(script, before, target, upward=upward)
+            documents = before is not None and _holds_documents(connection)
+            if documents and backup:
+                copy = _copy_before(path, str(before), "upgrade" if upward else "downgrade", report)
+            if announce and before is None:
+                report(f"creating database schema in {path} (revision {target})")
+            elif announce:
+                report(f"upgrading {path} from revision {before} to {target}")
+            try:
+                _apply(connection, revision, steps if upward and before else [], upward, report)
+            except Exception as error:
+                raise _MoveFailed(error) from error
+    except _MoveFailed as failure:
+        wanted = target if named else revision
+        raise _failed(path, upward, before, wanted, failure.__cause__, copy) from None
+    derived = [DERIVED_BY_EXTRACTION[step] for step in steps if step in DERIVED_BY_EXTRACTION]
+    if upward and documents and derived:
+        report(
+            f"run `communique reparse` to derive {' and '.join(derived)} from the documents"
+            " already stored"
+        )
+
+
+def _steps(
+    script: ScriptDirectory, before: str | None, target: str | None, *, upward: bool
+) -> list[str]:
+    """The revisions a move from `before` to `target` runs, in the order it runs them; a move
+    the wrong way (`db upgrade` to an older revision) is refused before anything is copied."""
+    upper, lower = (target, before) if upward else (before, target)
+    try:
+        found = [step.revision for step in script.iterate_revisions(upper, lower)]
+    except RevisionError:
+        way = "upgrade" if upward else "downgrade"
+        raise CommuniqueError(
+            f"cannot {way} from revision {before or 'base'} to {target or 'base'};"
+            f" `communique db current` and `communique db history` say where it stands"
+        ) from None
+    return found[::-1] if upward else found
+
+
+def _copy_before(path: Path, revision: str, move: str, report: Report) -> Path:
+    return backup_beside(
+        path,
+        revision,
+        before=f"{move.removesuffix('e')}ing it",
+        skip=f"run `communique db {move} --no-backup` if you keep copies of your own",
+        report=report,
+    )
+
+
+def _apply(
+    connection: Connection,
+    revision: str,
+    steps: list[str],
+    upward: bool,
+    report: Report,
+) -> None:
+    """Run the migrations, one revision at a time when there are several to say."""
+    if len(steps) > 1:
+        for number, step in enumerate(steps, 1):
+            report(f"applying revision {step} ({number} of {len(steps)})")
+            command.upgrade(alembic_config(connection), step)
+    elif upward:
         command.upgrade(alembic_config(connection), revision)
-
-
-def downgrade(path: Path, revision: str) -> None:
-    _check_known(path)
-    with _revision_errors(revision), _migrating(path) as connection:
+    else:
         command.downgrade(alembic_config(connection), revision)
 
 
-def bring_to_head(path: Path, report: Callable[[str], None]) -> None:
-    """Upgrade a new or older database to head, saying so, since it changes the user's file."""
-    before = _check_known(path)
-    head = head_revision()
-    if before == head:
+def _failed(
+    path: Path,
+    upward: bool,
+    before: str | None,
+    revision: str | None,
+    error: BaseException | None,
+    copy: Path | None,
+) -> CommuniqueError:
+    """One line for a move that failed: why, that the file is as it was, and where the copy is."""
+    original = getattr(error, "orig", None) or error
+    reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    kept = f"; the copy taken before is {copy}" if copy is not None else ""
+    return CommuniqueError(
+        f"{path}: the {'upgrade' if upward else 'downgrade'} from revision {before} to"
+        f" {revision or 'base'} failed ({reason});"
+        f" the database is as it was{kept}"
+    )
+
+
+def upgrade(
+    path: Path, revision: str = "head", *, report: Report = _quiet, backup: bool = True
+) -> None:
+    """Upgrade to `revision`; a file that holds documents is copied first unless `backup` is
+    false (for users who keep copies of their own)."""
+    _move(path, revision, upward=True, report=report, backup=backup, announce=False)
+
+
+def downgrade(path: Path, revision: str, *, report: Report = _quiet, backup: bool = True) -> None:
+    """Downgrade to `revision`, which drops what later revisions added (every table, for
+    "base"): a file that holds documents is copied first unless `backup` is false."""
+    _move(path, revision, upward=False, report=report, backup=backup, announce=False)
+
+
+def bring_to_head(path: Path, report: Report) -> None:
+    """Upgrade a new or older database to head, saying so, since it changes the user's file;
+    one that holds documents is copied first."""
+    if _check_known(path) == head_revision():
         return
-    if before is None:
-        report(f"creating database schema in {path} (revision {head})")
-    else:
-        report(f"upgrading {path} from revision {before} to {head}")
-    upgrade(path, "head")
+    _move(path, "head", upward=True, report=report, backup=True, announce=True)
 
 
 def current(path: Path) -> str | None:

@@ -10,14 +10,16 @@ import click
 from communique.cli.main import AppContext
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    pass
 
 
 @click.group()
 def db() -> None:
     """Inspect and move the database schema between revisions.
 
-    Other commands upgrade the database to the newest revision by themselves.
+    Other commands upgrade the database to the newest revision by themselves. Before a
+    database that holds documents is upgraded or downgraded, it is copied beside itself,
+    named after its revision (communique.db.0003.bak), unless --no-backup is given.
 
     \b
     Example:
@@ -33,35 +35,51 @@ def _require(app: AppContext) -> None:
         raise DatabaseMissing(f"{app.database}: no such database")
 
 
-def _move(app: AppContext, step: Callable[[Path, str], None], revision: str) -> None:
+def _move(app: AppContext, step: Callable[..., None], revision: str, *, no_backup: bool) -> None:
     """Migrate and say from which revision to which."""
     from communique import migrate
 
     before = migrate.current(app.database)
-    step(app.database, revision)
+    step(app.database, revision, report=app.report, backup=not no_backup)
     after = migrate.current(app.database)
     click.echo(f"{app.database}: {before or 'empty'} -> {after or 'empty'}")
 
 
+_no_backup = click.option(
+    "--no-backup",
+    is_flag=True,
+    help="Do not copy the database beside itself first (for those who keep their own copies).",
+)
+
+
 @db.command()
 @click.argument("revision", default="head")
+@_no_backup
 @click.pass_obj
-def upgrade(app: AppContext, revision: str) -> None:
-    """Upgrade the schema to REVISION (default: head), creating the file if needed."""
+def upgrade(app: AppContext, revision: str, no_backup: bool) -> None:
+    """Upgrade the schema to REVISION (default: head), creating the file if needed.
+
+    A database that holds documents is first copied beside itself (communique.db.0003.bak
+    for one at revision 0003; a name already taken gets a number, never replaced).
+    """
     from communique import migrate
 
-    _move(app, migrate.upgrade, revision)
+    _move(app, migrate.upgrade, revision, no_backup=no_backup)
 
 
 @db.command()
 @click.argument("revision")
+@_no_backup
 @click.pass_obj
-def downgrade(app: AppContext, revision: str) -> None:
-    """Downgrade the schema to REVISION ("base" removes every table communique made)."""
+def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
+    """Downgrade the schema to REVISION ("base" removes every table communique made).
+
+    A database that holds documents is first copied beside itself, as by `db upgrade`.
+    """
     from communique import migrate
 
     _require(app)
-    _move(app, migrate.downgrade, revision)
+    _move(app, migrate.downgrade, revision, no_backup=no_backup)
 
 
 @db.command()

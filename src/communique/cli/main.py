@@ -248,7 +248,7 @@ def main(ctx: click.Context, database: str, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from communique.cli import db, finding, listings, maintenance, query, seed
+    from communique.cli import db, finding, forget, listings, maintenance, query, seed
 
     for command in (
         seed.seed,
@@ -264,6 +264,7 @@ def _register() -> None:
         maintenance.report,
         maintenance.check,
         maintenance.backup,
+        forget.forget,
         db.db,
     ):
         main.add_command(command)

@@ -85,6 +85,8 @@ def check(app: AppContext) -> None:
 
     _existing(app)
     found = run(app.database)
+    for note in found.notes:
+        click.echo(f"note: {note}", err=True)
     if found.skipped:
         click.echo(f"note: {printable(found.skipped)}", err=True)
     if found.ok:

@@ -47,7 +47,7 @@ def record_date(record: dict[str, Any]) -> tuple[int, int, int] | None:
     text = record.get("date_str")
     try:
         if text:
-            day = dt.date.fromisoformat(text[:10])
+            day = _iso_day(text)
         elif record.get("date") is not None:
             day = dt.datetime.fromtimestamp(record["date"] / 1000, dt.UTC).date()
         else:
@@ -55,6 +55,19 @@ def record_date(record: dict[str, Any]) -> tuple[int, int, int] | None:
     except (ValueError, OverflowError, OSError) as error:
         raise RecordError(f"unreadable date: {error}") from None
     return day.year, day.month, day.day
+
+
+def _iso_day(text: str) -> dt.date:
+    """The day a date_str begins with ("2024-08-05", "2024-08-05 10:00"). Only its first ten
+    characters are read, but when they are not a date the value is quoted as it is (Python
+    would quote the ten), shortened only when it is too long for one line."""
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as error:
+        if repr(text[:10]) not in str(error):  # a date out of range: Python's words are clear
+            raise
+        shown = repr(text) if len(text) <= 64 else f"{text[:64]!r}... ({len(text)} characters)"
+        raise ValueError(f"date_str {shown} is not a date (YYYY-MM-DD)") from None
 
 
 _AFTER_HOST = re.compile(r"[/?#]")

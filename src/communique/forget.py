@@ -1,0 +1,252 @@
+"""Taking a load back: `communique forget` removes the documents loaded from named inputs, and
+what only they supported.
+
+An input is named as `seed` was given it or as the documents store it: a file's path
+(relative to the current folder, as `seed` resolves it), which also names every record of an
+archive (`PATH#INDEX`) and, for a folder, everything loaded from below it; or an origin
+exactly as stored (`<stdin>`, or `-` as `seed` spells it; `communique:seed/NAME`).
+
+An article goes with its documents unless another capture of it stays; its declarations,
+points and their tags go with it (the schema's cascades, and the full-text indexes' delete
+triggers). An article that stays was written from its first capture (see `reparse`): when
+that capture is forgotten, the article is rewritten from the first one that stays. Sources,
+parties and topics are shared vocabulary and stay as they are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, cast
+
+from communique.backups import backup_beside
+from communique.database import IN_LIST_SIZE, finish_writing, rows_in, write_engine
+from communique.errors import CommuniqueError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from communique.workers import Extractor
+
+__all__ = ["ForgetPlan", "forget", "plan"]
+
+STDIN_ORIGIN = "<stdin>"
+
+
+@dataclass(frozen=True)
+class ForgetPlan:
+    """What forgetting the named inputs removes, as the database stood when it was counted."""
+
+    names: tuple[str, ...]
+    origins: dict[str, int]
+    """Each file (an archive's records counted under its path) → documents loaded from it."""
+    documents: frozenset[int]
+    articles: frozenset[int]
+    """Articles no capture would support any more: removed."""
+    declarations: int
+    points: int
+    handed_over: dict[int, int]
+    """Article → the capture it is rewritten from: its first capture is forgotten, another
+    stays."""
+
+    def line(self, verb: str) -> str:
+        """The counts in one line: "<verb> 2 documents, 1 article, 1 declaration and 7 points"."""
+        counts = [
+            _counted(len(self.documents), "document"),
+            _counted(len(self.articles), "article"),
+            _counted(self.declarations, "declaration"),
+        ]
+        return f"{verb} {', '.join(counts)} and {_counted(self.points, 'point')}"
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _keys(name: str) -> set[str]:
+    """What an origin, or its file, or a folder above it, must be for `name` to name it."""
+    if name in ("-", STDIN_ORIGIN):
+        return {STDIN_ORIGIN}
+    try:
+        resolved = Path(name).resolve()
+    except (OSError, RuntimeError):  # a loop of links, a name too long: as it is spelled
+        resolved = Path(name).absolute()
+    return {name, str(resolved)}
+
+
+def _file_of(origin: str) -> str:
+    """The file an origin was loaded from: an archive record's path without `#INDEX`."""
+    path, mark, index = origin.rpartition("#")
+    return path if mark and index.isdigit() else origin
+
+
+def _named_by(origin: str) -> Iterable[str]:
+    """The keys under which a name finds this origin: itself, its file, and for a path the
+    folders above it."""
+    file = _file_of(origin)
+    yield origin
+    yield file
+    if PurePath(file).is_absolute():
+        yield from (str(parent) for parent in PurePath(file).parents)
+
+
+def plan(connection: sqlite3.Connection, names: Iterable[str]) -> ForgetPlan:
+    """Count what forgetting `names` would remove; a name that matches nothing is refused,
+    so that nothing is removed on a mistyped name."""
+    names = tuple(names)
+    wanted: dict[str, set[str]] = {}
+    for name in names:
+        for key in _keys(name):
+            wanted.setdefault(key, set()).add(name)
+    cursor = connection.cursor()
+    documents: set[int] = set()
+    origins: dict[str, int] = {}
+    matched: set[str] = set()
+    for document_id, origin in cursor.execute("SELECT id, origin FROM documents"):
+        found = {name for key in _named_by(origin) for name in wanted.get(key, ())}
+        if found:
+            matched |= found
+            documents.add(int(document_id))
+            file = _file_of(origin)
+            origins[file] = origins.get(file, 0) + 1
+    missing = [name for name in names if name not in matched]
+    if missing:
+        listed = ", ".join(repr(name) for name in missing)
+        raise CommuniqueError(
+            f"nothing was loaded from {listed}; nothing forgotten. Name a file as it was"
+            " loaded, or an origin as stored: communique query"
+            ' "SELECT DISTINCT origin FROM documents" lists them'
+        )
+    return _counted_plan(cursor, names, origins, documents)
+
+
+def _counted_plan(
+    cursor: sqlite3.Cursor, names: tuple[str, ...], origins: dict[str, int], documents: set[int]
+) -> ForgetPlan:
+    keys = [str(document_id) for document_id in documents]
+    linked = {
+        int(article)
+        for (article,) in rows_in(cursor, "SELECT article_id FROM documents WHERE id", keys)
+        if article is not None
+    }
+    captures: dict[int, list[int]] = {}
+    query = "SELECT article_id, id FROM documents WHERE article_id"
+    for article, document in rows_in(cursor, query, [str(a) for a in linked]):
+        captures.setdefault(int(article), []).append(int(document))
+    removed = {a for a in linked if all(d in documents for d in captures[a])}
+    handed_over = {
+        article: min(d for d in found if d not in documents)
+        for article, found in captures.items()
+        if article not in removed and min(found) in documents
+    }
+    gone = [str(article) for article in removed]
+    declarations = sum(
+        int(row[0])
+        for row in rows_in(cursor, "SELECT count(*) FROM declarations WHERE article_id", gone)
+    )
+    points = sum(
+        int(row[0])
+        for row in rows_in(
+            cursor,
+            "SELECT count(*) FROM declaration_points p JOIN declarations d"
+            " ON d.id = p.declaration_id WHERE d.article_id",
+            gone,
+        )
+    )
+    return ForgetPlan(
+        names=names,
+        origins=dict(sorted(origins.items())),
+        documents=frozenset(documents),
+        articles=frozenset(removed),
+        declarations=declarations,
+        points=points,
+        handed_over=handed_over,
+    )
+
+
+def _delete(cursor: sqlite3.Cursor, table: str, ids: Iterable[int]) -> None:
+    """Delete these rows, a few hundred ids per statement."""
+    keys = sorted(ids)
+    for start in range(0, len(keys), IN_LIST_SIZE):
+        some = keys[start : start + IN_LIST_SIZE]
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' for _ in some)})", some)
+
+
+def _rewrite_from(
+    connection: Connection,
+    driver: sqlite3.Connection,
+    article_id: int,
+    document_id: int,
+    extractor: Extractor,
+) -> bool:
+    """Rewrite an article from the capture that is now its first, as `reparse` would; false
+    when that capture no longer extracts to this article (extraction has changed since)."""
+    from communique.extract.records import CaptureHints
+    from communique.reparse import _rewrite
+    from communique.store import Writer
+
+    text, url, year, form = driver.execute(
+        "SELECT raw_text, url, given_year, format FROM documents WHERE id = ?", [document_id]
+    ).fetchone()
+    (fingerprint,) = driver.execute(
+        "SELECT fingerprint FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    try:
+        extraction = extractor(text, CaptureHints(url=url, published_year=year, format=form))
+    except Exception:  # noqa: BLE001 - the article stays as it is, and the caller says so
+        return False
+    if extraction.article is None or extraction.article.fingerprint != fingerprint:
+        return False
+    _rewrite(connection, Writer(driver), article_id, extraction.article)
+    return True
+
+
+def forget(
+    path: Path, shown: ForgetPlan, *, backup: bool, report: Callable[[str], None]
+) -> list[str]:
+    """Remove what `shown` counted, in one write transaction: all of it or, on any failure,
+    nothing. It is counted again under the write lock, and refused if it changed since it
+    was shown. The copy (unless `backup` is false) is taken under the same lock, so that it
+    holds exactly what was there before. Returns a note for each article that stays as it
+    was because its capture no longer extracts to it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from communique.extract import extract
+
+    engine = write_engine(path)
+    notes: list[str] = []
+    try:
+        with engine.begin() as connection:
+            driver = cast(sqlite3.Connection, connection.connection.driver_connection)
+            now = plan(driver, shown.names)
+            if now != shown:
+                raise CommuniqueError(
+                    f"{path}: changed while forgetting was being confirmed; nothing forgotten."
+                    " Run the command again"
+                )
+            if backup:
+                backup_beside(
+                    path,
+                    "before-forget",
+                    before="forgetting",
+                    skip="add --no-backup if you keep copies of your own",
+                    report=report,
+                )
+            cursor = driver.cursor()
+            _delete(cursor, "documents", now.documents)
+            _delete(cursor, "articles", now.articles)
+            for article, document in sorted(now.handed_over.items()):
+                if not _rewrite_from(connection, driver, article, document, extract):
+                    notes.append(
+                        f"article {article} stays as its forgotten capture gave it: document"
+                        f" {document} no longer extracts to it; run `communique reparse`"
+                    )
+    except (sqlite3.Error, SQLAlchemyError) as error:  # the transaction is rolled back
+        original = getattr(error, "orig", None) or error
+        reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
+        raise CommuniqueError(f"{path}: forgetting failed ({reason}); nothing forgotten") from None
+    finally:
+        finish_writing(engine, path)
+    return notes
