@@ -42,7 +42,8 @@ def backup_beside(
     try:
         backup(path, target)
     except (CommuniqueError, sqlite3.Error, OSError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
+        # The copy's own errors name the copy, which this line names already.
+        reason = (getattr(error, "strerror", None) or str(error)).removeprefix(f"{target}: ")
         raise CommuniqueError(
             f"{path}: cannot back it up to {target} ({reason}); nothing changed."
             f" Free some space or make the folder writable, or {skip}"
