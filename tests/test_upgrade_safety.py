@@ -16,7 +16,7 @@ import pytest
 from communique import migrate
 from communique.database import HEAD_REVISION
 
-from conftest import RunCli, sql
+from conftest import RunCli, sql, unavailable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -157,7 +157,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         check=False,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr.decode().strip()}")
+        unavailable(f"cannot mount a small filesystem here: {mounted.stderr.decode().strip()}")
     try:
         yield folder
     finally:
@@ -176,9 +176,10 @@ def test_a_copy_that_cannot_be_written_stops_the_upgrade(cli: RunCli, small_disk
     assert result.exit_code == 1
     copy = small_disk / "archive.db.0003.bak"
     assert result.stderr == (
-        _backing_up(db, copy.name) + f"Error: {db}: cannot back it up to {copy} (database or"
-        " disk is full); nothing changed. Free some space or make the folder writable, or run"
-        " `communique db upgrade --no-backup` if you keep copies of your own\n"
+        _backing_up(db, copy.name) + f"Error: {db}: cannot back it up to {copy} (no space left"
+        " on device (database or disk is full)); nothing changed. Free some space or make the"
+        " folder writable, or run `communique db upgrade --no-backup` if you keep copies of"
+        " your own\n"
     )
     assert _digest(db) == digest
     assert _rows(db) == original

@@ -42,8 +42,9 @@ def backup_beside(
     try:
         backup(path, target)
     except (CommuniqueError, sqlite3.Error, OSError) as error:
-        # The copy's own errors name the copy, which this line names already.
-        reason = (getattr(error, "strerror", None) or str(error)).removeprefix(f"{target}: ")
+        # The copy's own errors name the copy and say nothing was written, as this line does.
+        reason = getattr(error, "strerror", None) or str(error)
+        reason = reason.removeprefix(f"{target}: ").removesuffix("; nothing was written")
         raise CommuniqueError(
             f"{path}: cannot back it up to {target} ({reason}); nothing changed."
             f" Free some space or make the folder writable, or {skip}"
