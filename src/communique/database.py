@@ -60,15 +60,11 @@ _ADVICE = {
 own, and what the user can do about each."""
 
 
-def as_lost(error: BaseException) -> TransactionLost:
-    """`error` (sqlite3's, possibly wrapped by SQLAlchemy) as the loss of the open write
-    transaction, saying what the user can do about it."""
-    original = getattr(error, "orig", None) or error
-    if isinstance(original, TransactionLost):
-        return original
-    code = getattr(original, "sqlite_errorcode", None)
+def as_lost(error: sqlite3.Error) -> TransactionLost:
+    """`error` as the loss of the open write transaction, saying what the user can do."""
+    code = getattr(error, "sqlite_errorcode", None)
     advice = _ADVICE.get(code & 0xFF) if code is not None else None
-    cause = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    cause = (str(error).strip().splitlines() or [type(error).__name__])[0]
     return TransactionLost(cause, advice or "run `communique check`, then the same command again")
 
 

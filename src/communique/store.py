@@ -12,11 +12,10 @@ table, in a savepoint. Should any statement fail (a row a constraint refuses), t
 is rolled back and those documents written again one at a time, each in a savepoint of its
 own, so that the failure is pinned on its document and every other document is stored as if
 nothing had happened. A failure no document causes (a full disk, an I/O error, a damaged
-file, or any error after which SQLite has rolled the transaction back on its own) is not
-pinned on anyone: the batch is rolled back whole and the load stops (`TransactionLost`).
-Extraction runs ahead in worker processes (see `workers`), or in the
-writing thread for what they have not done; the full-text indexes catch up once per batch
-(`indexing`).
+file, or any error after which SQLite has rolled the transaction back on its own) is pinned
+on none: the batch is rolled back whole and the load stops (`TransactionLost`). Extraction
+runs ahead in worker processes (see `workers`), or in the writing thread for what they have
+not done; the full-text indexes catch up once per batch (`indexing`).
 """
 
 from __future__ import annotations
@@ -168,20 +167,25 @@ class Writer:
         When the error is one that takes the whole transaction (SQLite rolled it back on its
         own, or the disk is full or the file damaged), TransactionLost is raised instead:
         there is nothing left to undo to, and the caller must not go on writing."""
-        self.cursor.execute(f"SAVEPOINT {name}")
+        self._control(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException as error:
             lost = lost_by(error, self.cursor.connection)
             if lost is not None:
                 raise lost from error
-            try:
-                self.cursor.execute(f"ROLLBACK TO {name}")
-                self.cursor.execute(f"RELEASE {name}")
-            except sqlite3.Error as undoing:
-                raise as_lost(undoing) from error
+            self._control(f"ROLLBACK TO {name}")
+            self._control(f"RELEASE {name}")
             raise
-        self.cursor.execute(f"RELEASE {name}")
+        self._control(f"RELEASE {name}")
+
+    def _control(self, statement: str) -> None:
+        """Run a savepoint's own statement. Its failure takes the transaction: these write
+        nothing of a document's, but FTS5 writes out its pending terms at them."""
+        try:
+            self.cursor.execute(statement)
+        except sqlite3.Error as error:
+            raise as_lost(error) from error
 
     def write(self) -> None:
         """Write every staged row, one executemany per table."""
