@@ -11,6 +11,7 @@ import pytest
 
 from communique.database import write_connection
 from communique.decoding import decode
+from communique.errors import TransactionLost
 from communique.extract import CaptureHints, Extraction, extract
 from communique.indexing import DeferredIndex
 from communique.store import Outcome, Store
@@ -261,11 +262,12 @@ def test_reloading_a_document_that_did_not_load_cleanly_says_so(
     )
 
 
-def test_a_batch_that_cannot_commit_reports_each_document_truly(
+def test_a_batch_that_cannot_commit_stops_the_load_and_reports_none_of_it(
     db_path: Path, cli: RunCli, seed_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A lost batch loses only its own documents: a repeat of one committed earlier is still
-    stored, and says so."""
+    """A batch that cannot commit is lost whole, for a reason none of its documents caused:
+    the load stops with that one reason, reporting none of the batch's documents as stored
+    or failed, and what was committed before stays."""
     assert cli("db", "upgrade").exit_code == 0
     first, second = (
         decode(page.read_bytes()) for page in write_variants(tmp_path / "pages", seed_text, 2)
@@ -281,15 +283,15 @@ def test_a_batch_that_cannot_commit_reports_each_document_truly(
         *store.add("first again", first, CaptureHints()),
         *store.add("second", second, CaptureHints()),
         *store.add("second again", second, CaptureHints()),
-        *store.flush(),
     ]
+    with pytest.raises(TransactionLost) as lost:
+        store.flush()
     store.close()
-    lost = "not stored: OperationalError: disk I/O error"
-    assert [(origin, r.outcome, r.reason) for origin, r in results] == [
-        ("first again", Outcome.UNCHANGED, None),
-        ("second", Outcome.FAILED, lost),
-        ("second again", Outcome.FAILED, lost),
-    ]
+    assert str(lost.value) == (
+        "disk I/O error; nothing of this batch (3 documents) was stored;"
+        " run `communique check`, then the same command again"
+    )
+    assert results == []
     assert _counts(db_path) == [(1, 1, 1, 7)]
     assert len(sql(db_path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")) == 6
 

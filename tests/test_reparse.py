@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from communique.extract import CaptureHints, Extraction, extract
 from communique.reparse import ReparseSummary, reparse
 from communique.store import Extractor, Store
 
-from conftest import RunCli, sql
+from conftest import RunCli, console_script, run_console, sql
 
 SEED_HINTS = CaptureHints(
     url="https://www.globalsecurity.org/wmd/library/news/dprk/2000/dprk-000721.htm",
@@ -177,3 +181,53 @@ def test_a_single_load_in_a_batch_of_one(migrated: Path, seed_text: str) -> None
         "one", decode(seed_text.encode()), SEED_HINTS
     )
     assert (result.outcome.value, result.document_id) == ("added", 1)
+
+
+NOTES = 1500
+"""Short documents for `reparse` to run over: enough to keep it busy for a few seconds, and
+short enough that most of its time goes to SQLAlchemy's handling of connections, where a
+signal used to land badly."""
+
+
+def _stale(db: Path) -> int:
+    """Documents whose stored error no longer matches their extraction."""
+    return int(str(sql(db, "SELECT count(*) FROM documents WHERE error = 'stale'")[0][0]))
+
+
+def test_ctrl_c_and_sigterm_end_a_reparse_cleanly_at_any_moment(tmp_path: Path) -> None:
+    """Ctrl-C and SIGTERM, sent at varied moments of a running `reparse`, end it exactly as
+    they end `seed`: one line on stderr and status 1 or 143, with every document committed
+    before the signal kept, none marked failed, and the file consistent."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for number in range(NOTES):
+        (notes / f"{number:05}.txt").write_text(f"note number {number}\n", encoding="utf-8")
+    db = tmp_path / "store.db"
+    run_console("--db", str(db), "seed", "--quiet", str(notes))  # exits 1: no headlines
+    assert sql(db, "SELECT count(*), count(error) FROM documents") == [(NOTES, NOTES)]
+    wrong = []
+    for run in range(16):
+        with closing(sqlite3.connect(db)) as connection, connection:
+            connection.execute("UPDATE documents SET error = 'stale'")
+        process = subprocess.Popen(
+            [str(console_script()), "--db", str(db), "reparse"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while _stale(db) == NOTES and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(run % 8 * 0.03)  # at varied moments of the work
+        sent = signal.SIGINT if run % 2 == 0 else signal.SIGTERM
+        process.send_signal(sent)
+        _, stderr = process.communicate(timeout=60)
+        # click writes a newline before "Aborted!", to end the line the terminal echoed ^C on
+        expected = (1, "\nAborted!\n") if sent == signal.SIGINT else (143, "Terminated\n")
+        if (process.returncode, stderr) != expected:
+            wrong.append((run, sent.name, process.returncode, stderr))
+        assert 0 < _stale(db) < NOTES
+        assert sql(db, "SELECT count(*) FROM documents WHERE status = 'failed'") == [(0,)]
+        with closing(sqlite3.connect(db)) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert wrong == []

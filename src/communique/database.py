@@ -9,10 +9,11 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.errors import CommuniqueError, DatabaseMissing
+from communique.errors import CommuniqueError, DatabaseMissing, TransactionLost
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -20,13 +21,16 @@ if TYPE_CHECKING:
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "HEAD_REVISION",
+    "as_lost",
     "begin_immediate",
     "connect",
     "current_revision",
     "finish_writing",
     "fold_log",
+    "lost_by",
     "prepare",
     "rows_in",
+    "signals_held",
     "stored_digests",
     "write_connection",
     "write_engine",
@@ -43,14 +47,109 @@ LOCK_WAIT_STEP_MS = 100
 """The length of each of `begin_immediate`'s short waits: how late a stop may be seen."""
 
 
+_ADVICE = {
+    sqlite3.SQLITE_FULL: "free some space on the database's disk and where SQLite keeps its"
+    " temporary files (TMPDIR), then run the same command again: what it stored before is kept",
+    sqlite3.SQLITE_IOERR: "the disk failed to read or write: run `communique check`, then the"
+    " same command again",
+    sqlite3.SQLITE_NOMEM: "memory ran out: close other programs and run the same command again",
+    sqlite3.SQLITE_CORRUPT: "the file is damaged: run `communique check` to see where",
+    sqlite3.SQLITE_NOTADB: "the file is damaged: run `communique check` to see where",
+}
+"""The errors no document causes, whether or not SQLite rolled the transaction back on its
+own, and what the user can do about each."""
+
+
+def as_lost(error: sqlite3.Error) -> TransactionLost:
+    """`error` as the loss of the open write transaction, saying what the user can do."""
+    code = getattr(error, "sqlite_errorcode", None)
+    advice = _ADVICE.get(code & 0xFF) if code is not None else None
+    cause = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return TransactionLost(cause, advice or "run `communique check`, then the same command again")
+
+
+def lost_by(
+    error: BaseException, connection: sqlite3.Connection | None = None
+) -> TransactionLost | None:
+    """What an error inside a write transaction means for it: TransactionLost when the
+    transaction is gone or has to be given up, None when it stands and a savepoint can undo
+    the failed step (a row a constraint refused, an error of Python's).
+
+    SQLite rolls the whole transaction back on its own after some errors (a full disk, an
+    I/O error, memory running out, an interrupt), and says so only through the connection
+    leaving the transaction: a caller that went on would write one statement at a time,
+    each committed at once. So after any SQLite error `connection`, when given, is asked."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, TransactionLost):
+        return original
+    if not isinstance(original, sqlite3.Error):
+        return None
+    code = getattr(original, "sqlite_errorcode", None)
+    vanished = connection is not None and not connection.in_transaction
+    if vanished or (code is not None and code & 0xFF in _ADVICE):
+        return as_lost(original)
+    return None
+
+
+_held: list[int] = []
+"""The signals `signals_held` received and holds back, in order."""
+
+
+def _hold(signum: int, _frame: object) -> None:
+    _held.append(signum)
+
+
+def stop_requested() -> bool:
+    """Whether Ctrl-C or SIGTERM came while `signals_held` holds them back."""
+    return bool(_held)
+
+
+@contextmanager
+def signals_held() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C and SIGTERM, held back until the block ends, then acted on as they would have
+    been (a KeyboardInterrupt raised, say). The block asks the function it is given whether
+    one came, and ends early at a point of its choosing; a wait for another writer's lock
+    ends at once (`begin_immediate`).
+
+    Python raises a signal's exception wherever the main thread happens to be, and inside
+    SQLAlchemy's own clean-up (closing a connection, ending a transaction) that prints a
+    traceback or leaves the connection unusable. Outside the main thread, where signals cannot
+    be caught, the block runs as it is."""
+    import signal
+
+    previous: dict[int, Any] = {}
+    try:
+        for held in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(held)
+            if handler is not None and handler is not signal.SIG_IGN:  # None: not Python's
+                previous[held] = signal.signal(held, _hold)
+    except ValueError:  # not the main thread
+        pass
+    _held.clear()
+    try:
+        yield stop_requested
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        received = _held[:1]
+        _held.clear()
+        for signum in received:  # the first only: one is enough to stop
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)
+            else:  # the default action: end the process as the signal would have
+                signal.raise_signal(signum)
+
+
 def begin_immediate(
-    connection: sqlite3.Connection, stopped: Callable[[], bool] = lambda: False
+    connection: sqlite3.Connection, stopped: Callable[[], bool] = stop_requested
 ) -> None:
     """Begin a write transaction, waiting up to `BUSY_TIMEOUT_MS` for another writer.
 
     SQLite's own wait is one call that Python cannot break into, so Ctrl-C during it would go
     unheard until the timeout. This waits in short steps instead: between them Python raises
-    KeyboardInterrupt, and a writing thread (which never gets the signal) checks `stopped`.
+    KeyboardInterrupt, and a writing thread (which never gets the signal) checks `stopped`,
+    as does a block that holds signals back (`signals_held`).
     """
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     (timeout,) = connection.execute("PRAGMA busy_timeout").fetchone()

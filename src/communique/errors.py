@@ -12,6 +12,7 @@ __all__ = [
     "OutputRefused",
     "ReadOnlyViolation",
     "SchemaTooNew",
+    "TransactionLost",
     "failure_reason",
 ]
 
@@ -39,6 +40,26 @@ class OutputRefused(CommuniqueError):
 
 class ReadOnlyViolation(CommuniqueError):
     """A `query` tried to change the database, which that command never allows."""
+
+
+class TransactionLost(CommuniqueError):
+    """SQLite gave up the open write transaction, or failed in a way no document causes (a
+    full disk, an I/O error, a damaged file). Nothing of that transaction is kept, and the
+    command stops: going on would write outside of it, one statement at a time, and pin the
+    database's fault on documents that have none."""
+
+    def __init__(self, cause: str, advice: str, lost: str = "") -> None:
+        self.cause = cause
+        """What went wrong, in SQLite's words."""
+        self.advice = advice
+        """What the user can do about it."""
+        self.lost = lost
+        """What of the command's work was not stored."""
+        super().__init__("; ".join(part for part in (cause, lost, advice) if part))
+
+    def losing(self, lost: str) -> TransactionLost:
+        """The same failure, saying what of the work it cost."""
+        return TransactionLost(self.cause, self.advice, lost)
 
 
 def failure_reason(error: Exception) -> str:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
-from communique.errors import failure_reason
+from communique.database import lost_by, signals_held
+from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
 from communique.models import Article, Declaration, Document
@@ -39,6 +41,8 @@ class ReparseSummary:
     articles_changed: int = 0
     points_changed: int = 0
     failed: int = 0
+    stopped: TransactionLost | None = None
+    """What stopped the run before its end (a full disk, a damaged file), if anything."""
 
     def line(self) -> str:
         return (
@@ -251,6 +255,8 @@ def _reparse_one(connection: Connection, document_id: int, extractor: Extractor)
     try:
         with writer.savepoint("reparse"):
             return _rewrite_document(connection, writer, row, extraction)
+    except TransactionLost:
+        raise
     except Exception as error:  # noqa: BLE001 - its rows are undone; the others go on
         return _mark_failed(connection, row, error)
 
@@ -260,23 +266,43 @@ def reparse(
     report: Callable[[int, str], None],
     extractor: Extractor = extract,
 ) -> ReparseSummary:
-    """Redo extraction for every document, one transaction each."""
+    """Redo extraction for every document, one transaction each.
+
+    A failure of the database itself (a full disk, a damaged file) stops the run, with the
+    document at hand rolled back whole and not marked failed: the summary says so (`stopped`).
+    Ctrl-C and SIGTERM take effect between two documents, never inside SQLAlchemy's handling
+    of a connection, and what was committed before stays."""
     summary = ReparseSummary()
-    with engine.connect() as connection:
-        last = connection.execute(select(func.max(documents.c.id))).scalar() or 0
-    for document_id in range(1, last + 1):
-        with engine.begin() as connection:
-            exists = connection.execute(
-                select(documents.c.id).where(documents.c.id == document_id)
-            ).scalar()
-            if exists is None:
-                continue
-            change = _reparse_one(connection, document_id, extractor)
-        summary.documents += 1
-        summary.documents_changed += change.document
-        summary.articles_changed += change.articles
-        summary.points_changed += change.points
-        summary.failed += change.failed
-        if change.failed:
-            report(document_id, "extraction failed; the document is kept")
+    document_id = 0
+    with signals_held() as stopping:
+        try:
+            with engine.connect() as connection:
+                last = connection.execute(select(func.max(documents.c.id))).scalar() or 0
+            for document_id in range(1, last + 1):
+                if stopping():
+                    break
+                with engine.begin() as connection:
+                    exists = connection.execute(
+                        select(documents.c.id).where(documents.c.id == document_id)
+                    ).scalar()
+                    if exists is None:
+                        continue
+                    change = _reparse_one(connection, document_id, extractor)
+                summary.documents += 1
+                summary.documents_changed += change.document
+                summary.articles_changed += change.articles
+                summary.points_changed += change.points
+                summary.failed += change.failed
+                if change.failed:
+                    report(document_id, "extraction failed; the document is kept")
+        except (DBAPIError, TransactionLost) as error:
+            lost = lost_by(error)
+            if lost is None:
+                raise
+            summary.stopped = lost.losing(
+                f"document {document_id} and those after it were not reparsed"
+                " (nothing of it was written)"
+                if document_id
+                else "nothing was reparsed"
+            )
     return summary

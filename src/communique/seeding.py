@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from communique.decoding import DecodedText, decode
-from communique.errors import InputRefused
+from communique.errors import InputRefused, TransactionLost
 from communique.extract import extract
 from communique.extract.records import CaptureHints
 from communique.inputs import Capture, InputProblem
@@ -40,10 +40,12 @@ class SeedSummary:
     """Of the added documents, those that were new captures of an article already stored."""
     no_text: int = 0
     """Of the added documents, those that carried no article text (photo or video records)."""
+    stopped: TransactionLost | None = None
+    """What stopped the load before its end, losing the open batch (a full disk, say)."""
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.stopped is None
 
     def line(self) -> str:
         details = [
@@ -129,7 +131,9 @@ def seed(
 ) -> SeedSummary:
     """Load every input, each document whole or not at all. `progress` is told how many
     bytes of input each document took, for a progress bar. With `jobs` above 1, loads of
-    more than `workers_after` documents extract in that many worker processes."""
+    more than `workers_after` documents extract in that many worker processes. A failure of
+    the database itself (a full disk) stops the load: the summary says so (`stopped`), and
+    accounts for the batches committed before it."""
     from communique.database import connect, fold_log, write_connection
     from communique.indexing import indexed_rows, merge_if_mostly_new
 
@@ -164,13 +168,15 @@ def seed(
         # Only a gain for later searches: a file kept busy by another writer is left as it is.
         with suppress(sqlite3.OperationalError), closing(write_connection(database)) as writing:
             merge_if_mostly_new(writing, before)
-    except BaseException:
+    except BaseException as error:
         # The open batch holds the write lock: give it up before anything else, then account
         # for the batches committed before it.
         store.close()
         ahead.close(abandon=True)
         account(store.committed())
-        raise
+        if not isinstance(error, TransactionLost):
+            raise
+        summary.stopped = error
     finally:
         try:
             store.close()

@@ -11,9 +11,11 @@ by table, with ids given out under the write lock, and written with one executem
 table, in a savepoint. Should any statement fail (a row a constraint refuses), the savepoint
 is rolled back and those documents written again one at a time, each in a savepoint of its
 own, so that the failure is pinned on its document and every other document is stored as if
-nothing had happened. Extraction runs ahead in worker processes (see `workers`), or in the
-writing thread for what they have not done; the full-text indexes catch up once per batch
-(`indexing`).
+nothing had happened. A failure no document causes (a full disk, an I/O error, a damaged
+file, or any error after which SQLite has rolled the transaction back on its own) is pinned
+on none: the batch is rolled back whole and the load stops (`TransactionLost`). Extraction
+runs ahead in worker processes (see `workers`), or in the writing thread for what they have
+not done; the full-text indexes catch up once per batch (`indexing`).
 """
 
 from __future__ import annotations
@@ -25,15 +27,15 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from communique.database import begin_immediate, rows_in, stored_digests
+from communique.database import as_lost, begin_immediate, lost_by, rows_in, stored_digests
 from communique.decoding import DecodedText
-from communique.errors import failure_reason
+from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import (
     ArticleRecord,
@@ -160,15 +162,30 @@ class Writer:
 
     @contextmanager
     def savepoint(self, name: str) -> Iterator[None]:
-        """A savepoint on the driver's cursor: its rows are undone if the block raises."""
-        self.cursor.execute(f"SAVEPOINT {name}")
+        """A savepoint on the driver's cursor: its rows are undone if the block raises.
+
+        When the error is one that takes the whole transaction (SQLite rolled it back on its
+        own, or the disk is full or the file damaged), TransactionLost is raised instead:
+        there is nothing left to undo to, and the caller must not go on writing."""
+        self._control(f"SAVEPOINT {name}")
         try:
             yield
-        except BaseException:
-            self.cursor.execute(f"ROLLBACK TO {name}")
-            self.cursor.execute(f"RELEASE {name}")
+        except BaseException as error:
+            lost = lost_by(error, self.cursor.connection)
+            if lost is not None:
+                raise lost from error
+            self._control(f"ROLLBACK TO {name}")
+            self._control(f"RELEASE {name}")
             raise
-        self.cursor.execute(f"RELEASE {name}")
+        self._control(f"RELEASE {name}")
+
+    def _control(self, statement: str) -> None:
+        """Run a savepoint's own statement. Its failure takes the transaction: these write
+        nothing of a document's, but FTS5 writes out its pending terms at them."""
+        try:
+            self.cursor.execute(statement)
+        except sqlite3.Error as error:
+            raise as_lost(error) from error
 
     def write(self) -> None:
         """Write every staged row, one executemany per table."""
@@ -436,8 +453,6 @@ class Store:
         self._connection: sqlite3.Connection | None = None
         self._writer: Writer | None = None
         self._index: DeferredIndex | None = None
-        self._stored_before = 0
-        """The highest document id committed before the open transaction began."""
         self._written: list[tuple[str, LoadResult]] = []
 
     def load(self, origin: str, decoded: DecodedText, hints: CaptureHints) -> LoadResult:
@@ -582,16 +597,27 @@ class Store:
                 raise
             self._writer = writer = Writer(connection)
             self._index = DeferredIndex.hold(writer.cursor)
-            row = writer.cursor.execute("SELECT coalesce(max(id), 0) FROM documents")
-            self._stored_before = int(row.fetchone()[0])
         return self._writer
 
     def _write_items(self, items: list[_Item]) -> None:
-        self._extract_ahead(items)
-        results = self._write(self._begin(), items)
+        try:
+            self._extract_ahead(items)
+            results = self._write(self._begin(), items)
+        except Exception as error:
+            began = self._writer is not None  # else the transaction never began
+            lost = lost_by(error, self._connection if began else None)
+            if lost is None:
+                raise
+            raise self._batch_lost(lost, len(self._written) + len(items)) from error
         self._written.extend(
             (item.origin, result) for item, result in zip(items, results, strict=True)
         )
+
+    @staticmethod
+    def _batch_lost(lost: TransactionLost, documents: int) -> TransactionLost:
+        """The load stops: the open batch is rolled back whole, its documents were reported
+        neither stored nor failed, and the next batch would most likely fail the same way."""
+        return lost.losing(f"nothing of this batch ({documents} documents) was stored")
 
     def _commit(self) -> list[tuple[str, LoadResult]]:
         connection, writer, index, written = (
@@ -614,16 +640,10 @@ class Store:
             except _Interrupted:
                 connection.rollback()
                 raise
-            except Exception as error:  # noqa: BLE001 - the batch is lost; say so for each
-                connection.rollback()
-                reason = f"not stored: {failure_reason(error).removeprefix('extraction failed: ')}"
-                return [
-                    (origin, result)  # a repeat of a document committed earlier: still stored
-                    if result.outcome is Outcome.UNCHANGED
-                    and (result.document_id or 0) <= self._stored_before
-                    else (origin, LoadResult(Outcome.FAILED, reason=reason))
-                    for origin, result in written
-                ]
+            except sqlite3.Error as error:  # whatever the error, this batch is lost
+                with suppress(sqlite3.Error):  # gone already if SQLite rolled it back
+                    connection.rollback()
+                raise self._batch_lost(as_lost(error), len(written)) from error
             finally:
                 connection.close()
         return written
@@ -678,6 +698,8 @@ class Store:
                 results = [self._stage(writer, item) for item in items]
                 writer.write()
             return results
+        except TransactionLost:
+            raise
         except Exception:  # noqa: BLE001 - found again below, and pinned on its document
             writer.forget()
             if self._abort.is_set():
@@ -690,6 +712,8 @@ class Store:
                 result = self._stage(writer, item)
                 writer.write()
             return result
+        except TransactionLost:
+            raise
         except Exception as error:  # noqa: BLE001 - kept as failed below, with the reason
             writer.forget()
             if self._abort.is_set():
@@ -700,6 +724,8 @@ class Store:
                 document_id = writer.stage_document(self._document(item, "failed", reason))
                 writer.write()
             return LoadResult(Outcome.FAILED, document_id=document_id, reason=reason)
+        except TransactionLost:
+            raise
         except Exception as error:  # noqa: BLE001 - the document itself could not be stored
             writer.forget()
             if self._abort.is_set():

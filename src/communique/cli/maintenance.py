@@ -32,8 +32,10 @@ def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> Non
         )
     finally:
         finish_writing(engine, app.database)
+    if summary.stopped is not None:
+        click.echo(f"Error: {app.database}: {summary.stopped}", err=True)
     click.echo(summary.line())
-    if summary.failed:
+    if summary.failed or summary.stopped is not None:
         raise SystemExit(ExitStatus.FAILURE)
 
 

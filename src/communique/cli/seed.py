@@ -85,6 +85,8 @@ def seed(
             progress,
             jobs=jobs or default_jobs(),
         )
+    if summary.stopped is not None:
+        click.echo(f"Error: {app.database}: {summary.stopped}", err=True)
     click.echo(summary.line())
     if not summary.ok:
         raise SystemExit(ExitStatus.FAILURE)
