@@ -56,6 +56,13 @@ class AppContext:
 
         click.echo(f"communique: {printable(message)}", err=True)
 
+    def stopped(self, reason: object) -> None:
+        """One line saying why a command stopped part-way (a full disk), said before the
+        summary of what it did."""
+        from communique.display import printable, quoted
+
+        click.echo(f"Error: {quoted(str(self.database))}: {printable(str(reason))}", err=True)
+
     def prepare(self, *, create: bool = False) -> None:
         """Bring the database to the current schema; only loading commands create it."""
         from communique.database import prepare

@@ -33,7 +33,7 @@ def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> Non
     finally:
         finish_writing(engine, app.database)
     if summary.stopped is not None:
-        click.echo(f"Error: {app.database}: {summary.stopped}", err=True)
+        app.stopped(summary.stopped)
     click.echo(summary.line())
     if summary.failed or summary.stopped is not None:
         raise SystemExit(ExitStatus.FAILURE)

@@ -86,7 +86,7 @@ def seed(
             jobs=jobs or default_jobs(),
         )
     if summary.stopped is not None:
-        click.echo(f"Error: {app.database}: {summary.stopped}", err=True)
+        app.stopped(summary.stopped)
     click.echo(summary.line())
     if not summary.ok:
         raise SystemExit(ExitStatus.FAILURE)
