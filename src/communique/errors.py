@@ -11,6 +11,7 @@ __all__ = [
     "InputRefused",
     "ReadOnlyViolation",
     "SchemaTooNew",
+    "TimeLimitExceeded",
     "failure_reason",
 ]
 
@@ -25,6 +26,10 @@ class DatabaseMissing(CommuniqueError):
 
 class SchemaTooNew(CommuniqueError):
     """The database was made by a newer communique; migrating it backwards would lose data."""
+
+
+class TimeLimitExceeded(CommuniqueError):
+    """A statement ran past the time limit its command was given, and was stopped."""
 
 
 class InputRefused(CommuniqueError):

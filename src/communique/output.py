@@ -7,6 +7,7 @@ are imported when rows are written, not when a command starts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 from typing import Any, TextIO
 
 __all__ = ["FORMATS", "write_json", "write_rows"]
@@ -22,16 +23,32 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
-    """Columns padded to their widest cell, except the last, which holds the long text."""
+TABLE_MEASURED = 1000
+"""Rows a table's column widths are taken from; later rows are written as they come."""
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> None:
+    """Columns padded to their widest cell, except the last, which holds the long text.
+
+    Rows given as they come (an iterator, not a list) are measured by their first
+    `TABLE_MEASURED`, and the rows after them are written as they come with the same widths
+    (a wider cell there pushes the rest of its line to the right): a table of a long result
+    starts at once and never holds it all in memory.
+    """
     if not columns:
         return
-    cells = [[_cell(value) for value in row] for row in rows]
+    measured: Iterable[Sequence[Any]] = rows
+    later: Iterable[Sequence[Any]] = ()
+    if not isinstance(rows, Sequence):
+        later = iter(rows)
+        measured = islice(later, TABLE_MEASURED)
+    cells = [[_cell(value) for value in row] for row in measured]
     widths = [
         max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)
     ]
     rule = ["-" * width for width in widths[:-1]] + ["-" * len(columns[-1])] if columns else []
-    for row in [list(columns), rule, *cells]:
+    rest = ([_cell(value) for value in row] for row in later)
+    for row in chain([list(columns), rule], cells, rest):
         padded = [value.ljust(widths[i]) for i, value in enumerate(row[:-1])]
         out.write("  ".join([*padded, row[-1]]).rstrip() + "\n")
 
@@ -76,7 +93,7 @@ def stream_rows(
 
 
 def write_rows(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, out: TextIO
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, out: TextIO
 ) -> None:
     if fmt == "table":
         _table(columns, rows, out)

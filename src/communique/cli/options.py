@@ -18,6 +18,7 @@ __all__ = [
     "filter_options",
     "filters_from",
     "format_option",
+    "timeout_option",
     "vocabulary_options",
 ]
 
@@ -33,6 +34,21 @@ def format_option(function: F) -> F:
         show_default=True,
         help="table for reading; json (one array), jsonl or csv for other programs.",
     )(function)
+
+
+def timeout_option(default: float) -> Callable[[F], F]:
+    """--timeout: how long the command's statement may run before it is stopped. The command
+    gets the seconds, or None for 0, no limit."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        callback=lambda _context, _parameter, seconds: seconds or None,
+        help="Stop the statement after this long (writing its rows out does not count);"
+        " 0 for no limit.",
+    )
 
 
 def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Callable[..., Any]:
