@@ -130,6 +130,7 @@ def run_query(
     result of millions of rows never sits in memory. The statement stops on Ctrl-C and
     SIGTERM, and after `seconds` (None: no limit) of its own running."""
     connection = connect(path, readonly=True)
+    connection.row_factory = None  # plain tuples, as they are written out
     try:
         with watched(connection, seconds=seconds, what="query") as watch:
             connection.execute("PRAGMA query_only = ON")
@@ -147,10 +148,9 @@ def run_query(
         connection.close()
 
 
-def _rows(rows: Iterator[sqlite3.Row]) -> Iterator[tuple[Any, ...]]:
-    """The rows as tuples; an error in the course of the statement, in the user's terms."""
+def _rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The rows; an error in the course of the statement, in the user's terms."""
     try:
-        for row in rows:
-            yield tuple(row)
+        yield from rows
     except (sqlite3.Error, sqlite3.Warning) as error:
         raise _refusal(error) from None
