@@ -84,9 +84,10 @@ class Watch:
 
         return keep
 
-    def check(self, error: BaseException | None) -> None:
+    def check(self, error: BaseException) -> None:
         """Raise what stopped the statement, in place of `error` (SQLite's "interrupted",
-        or whatever a caller made of it), if this watch stopped it."""
+        or whatever a caller made of it), if this watch stopped it. (A caller that went on
+        after a stop only ran into it again: the handler keeps aborting every statement.)"""
         if self._signalled is not None and self._signalled is not error:
             raise self._signalled from None
         if self._expired:
@@ -131,8 +132,6 @@ def watched(
     except BaseException as error:
         watch.check(error)
         raise
-    else:
-        watch.check(None)
     finally:
         connection.set_progress_handler(None, 0)
         restore()

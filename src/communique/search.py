@@ -148,6 +148,36 @@ def terms(query: str) -> int:
     return count
 
 
+def _for_snippets(query: str) -> str:
+    """The query with each repeated phrase said once, where that cannot change what it
+    matches: a plain list of phrases, all joined by AND (or spaces) or all by OR.
+
+    snippet() does work that grows faster than the square of the matches it marks, in one
+    call that no signal or time limit can break into: `t* OR t* ...` 64 times made one
+    snippet of the longest article of the dev corpus take 16 s. Said once, the same words
+    are marked in 40 ms."""
+    phrases: list[str] = []
+    joins: set[str] = set()
+    join: str | None = None
+    for found in _QUERY_TOKEN.finditer(query):
+        token, string = found.group(), found["string"] is not None
+        if token == "*" and phrases and join is None and not phrases[-1].endswith("*"):
+            phrases[-1] += "*"
+        elif string and token in ("AND", "OR") and phrases and join is None:
+            join = token
+        elif string and token not in _OPERATORS and token != "NEAR":
+            if phrases:
+                joins.add(join or "AND")
+            join = None
+            phrases.append(token)
+        else:  # NOT, NEAR, groups, columns: kept as the user wrote them
+            return query
+    distinct = list(dict.fromkeys(phrases))
+    if join is not None or len(joins) > 1 or len(distinct) == len(phrases):
+        return query
+    return f" {joins.pop()} ".join(distinct) if joins else distinct[0]
+
+
 def search(
     connection: sqlite3.Connection,
     query: str,
@@ -181,8 +211,9 @@ def search(
             hits += _hits(connection, _POINT_TOP if unfiltered else _POINT_HITS, params)
         hits.sort(key=lambda hit: hit["rank"])
         shown = hits[:limit]
+        marked = _for_snippets(query)
         for hit in shown:
-            row = connection.execute(_SNIPPETS[hit["type"]], {"query": query, "id": hit["id"]})
+            row = connection.execute(_SNIPPETS[hit["type"]], {"query": marked, "id": hit["id"]})
             hit["snippet"] = row.fetchone()[0]
     finally:
         if own_transaction and connection.in_transaction:
