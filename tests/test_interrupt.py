@@ -121,6 +121,27 @@ def test_ctrl_c_stops_a_statement_of_every_reading_command(seeded: Path) -> None
     assert time.monotonic() - started < 1.5
 
 
+def test_a_stop_is_not_lost_in_code_that_collects_errors(seeded: Path) -> None:
+    """`check` turns each failing step into a problem and goes on; Ctrl-C inside a step's
+    statement must still end the command, not become "could not be read to the end"."""
+    from communique.checks import _guarded
+    from communique.database import connect
+    from communique.interrupts import watched
+
+    connection = connect(seeded, readonly=True)
+    give_up = threading.Timer(10, connection.interrupt)
+    give_up.start()
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt), watched(connection):
+            _guarded("endless", lambda c: c.execute(ENDLESS_COUNT).fetchall(), connection)
+    finally:
+        give_up.cancel()
+        connection.close()
+    assert time.monotonic() - started < 1.5
+
+
 def test_a_query_past_its_time_limit_is_stopped_with_one_line(seeded: Path) -> None:
     started = time.monotonic()
     result = run_console("--db", str(seeded), "query", ENDLESS_COUNT, "--timeout", "1")

@@ -11,12 +11,14 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from communique.database import BUSY_TIMEOUT_MS, HEAD_REVISION, connect, current_revision
 from communique.errors import CommuniqueError
 from communique.indexing import FULL_TEXT
+from communique.interrupts import watched
 
 __all__ = ["CheckReport", "backup", "check"]
 
@@ -66,16 +68,13 @@ def check(path: Path) -> CheckReport:
     triggers: list[str] = []
     rows: list[str] = []
     mismatched: list[str] = []
-    connection = connect(path, readonly=True)
-    try:
+    with closing(connect(path, readonly=True)) as connection, watched(connection):
         report.problems += _guarded("integrity", _integrity, connection)
         report.problems += _guarded("foreign keys", _foreign_keys, connection)
         if at_head:
             triggers = _guarded("full-text", _full_text_triggers, connection)
             rows = _guarded("full-text", _full_text_rows, connection)
         mismatched = _guarded("documents", lambda c: _digests(c, report), connection)
-    finally:
-        connection.close()
     if at_head and not rows:  # words are worth comparing
         rows = _full_text_contents(path, report)
     report.problems += triggers + rows + mismatched
@@ -140,8 +139,7 @@ _REBUILD = "rebuild it with: INSERT INTO {index}({index}) VALUES ('rebuild')"
 def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
     """FTS5's own check, words included, in a transaction that is rolled back."""
     problems = []
-    connection = connect(path)
-    try:
+    with closing(connect(path)) as connection, watched(connection):
         connection.execute("PRAGMA busy_timeout = 2000")
         for index, table, _ in FULL_TEXT:
             try:
@@ -161,8 +159,6 @@ def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
             finally:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
-    finally:
-        connection.close()
     return problems
 
 

@@ -72,23 +72,24 @@ class Watch:
             self._deadline += time.monotonic() - handed
 
     def keeping(self, handler: Handler) -> Handler:
-        """`handler`, keeping what it raises: raised in the progress handler, it would be
-        lost."""
+        """`handler`, keeping what it raises in the progress handler, where sqlite3 drops it.
+        Raised anywhere else, it reaches the caller by itself."""
 
         def keep(number: int, frame: FrameType | None) -> Any:
             try:
                 return handler(number, frame)
             except BaseException as error:
-                self._signalled = error
+                if frame is not None and frame.f_code is Watch.__call__.__code__:
+                    self._signalled = error
                 raise
 
         return keep
 
-    def check(self, error: BaseException) -> None:
-        """Raise what stopped the statement, in place of `error` (SQLite's "interrupted",
-        or whatever a caller made of it), if this watch stopped it. (A caller that went on
-        after a stop only ran into it again: the handler keeps aborting every statement.)"""
-        if self._signalled is not None and self._signalled is not error:
+    def check(self) -> None:
+        """Raise what stopped a statement, if this watch stopped one: in place of SQLite's
+        "interrupted" (or whatever a caller made of it), and also when a caller went on as
+        if nothing happened, as a check that collects errors would."""
+        if self._signalled is not None:
             raise self._signalled from None
         if self._expired:
             raise TimeLimitExceeded(
@@ -129,9 +130,11 @@ def watched(
     connection.set_progress_handler(watch, PROGRESS_STEPS)
     try:
         yield watch
-    except BaseException as error:
-        watch.check(error)
+    except BaseException:
+        watch.check()
         raise
+    else:
+        watch.check()
     finally:
         connection.set_progress_handler(None, 0)
         restore()
