@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from communique.database import BUSY_TIMEOUT_MS, HEAD_REVISION, connect, current_revision
 from communique.errors import CommuniqueError
 from communique.indexing import FULL_TEXT
+from communique.interrupts import watched
 from communique.paths import written_whole
 
 __all__ = ["CheckReport", "backup", "check"]
@@ -67,8 +69,7 @@ def check(path: Path) -> CheckReport:
     triggers: list[str] = []
     rows: list[str] = []
     mismatched: list[str] = []
-    connection = connect(path, readonly=True)
-    try:
+    with closing(connect(path, readonly=True)) as connection, watched(connection):
         report.problems += _guarded("integrity", _integrity, connection)
         report.problems += _guarded("foreign keys", _foreign_keys, connection)
         if at_head:
@@ -77,8 +78,6 @@ def check(path: Path) -> CheckReport:
         mismatched = _guarded("documents", lambda c: _digests(c, report), connection)
         if at_head:
             report.notes += _untagged(connection)
-    finally:
-        connection.close()
     if at_head and not rows:  # words are worth comparing
         rows = _full_text_contents(path, report)
     report.problems += triggers + rows + mismatched
@@ -143,8 +142,7 @@ _REBUILD = "rebuild it with: INSERT INTO {index}({index}) VALUES ('rebuild')"
 def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
     """FTS5's own check, words included, in a transaction that is rolled back."""
     problems = []
-    connection = connect(path)
-    try:
+    with closing(connect(path)) as connection, watched(connection):
         connection.execute("PRAGMA busy_timeout = 2000")
         for index, table, _ in FULL_TEXT:
             try:
@@ -164,8 +162,6 @@ def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
             finally:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
-    finally:
-        connection.close()
     return problems
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "OutputRefused",
     "ReadOnlyViolation",
     "SchemaTooNew",
+    "TimeLimitExceeded",
     "TransactionLost",
     "failure_reason",
 ]
@@ -27,6 +28,10 @@ class DatabaseMissing(CommuniqueError):
 
 class SchemaTooNew(CommuniqueError):
     """The database was made by a newer communique; migrating it backwards would lose data."""
+
+
+class TimeLimitExceeded(CommuniqueError):
+    """A statement ran past the time limit its command was given, and was stopped."""
 
 
 class InputRefused(CommuniqueError):

@@ -9,6 +9,7 @@ exactly, except that csv text cells that a spreadsheet would run as a formula ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 from typing import Any, TextIO
 
 from communique.display import Printable, printable
@@ -44,19 +45,35 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, Printable) else printable(_cell(value))
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
+TABLE_MEASURED = 1000
+"""Rows a table's column widths are taken from; later rows are written as they come."""
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> None:
     """Columns padded to their widest cell, except the last, which holds the long text. Cells
     and column names are shown printable: a value never spans lines or reaches the terminal
-    as an escape sequence."""
+    as an escape sequence.
+
+    Rows given as they come (an iterator, not a list) are measured by their first
+    `TABLE_MEASURED`, and the rows after them are written as they come with the same widths
+    (a wider cell there pushes the rest of its line to the right): a table of a long result
+    starts at once and never holds it all in memory.
+    """
     if not columns:
         return
     columns = [printable(column) for column in columns]
-    cells = [[_shown(value) for value in row] for row in rows]
+    measured: Iterable[Sequence[Any]] = rows
+    later: Iterable[Sequence[Any]] = ()
+    if not isinstance(rows, Sequence):
+        later = iter(rows)
+        measured = islice(later, TABLE_MEASURED)
+    cells = [[_shown(value) for value in row] for row in measured]
     widths = [
         max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)
     ]
     rule = ["-" * width for width in widths[:-1]] + ["-" * len(columns[-1])] if columns else []
-    for row in [list(columns), rule, *cells]:
+    rest = ([_shown(value) for value in row] for row in later)
+    for row in chain([list(columns), rule], cells, rest):
         padded = [value.ljust(widths[i]) for i, value in enumerate(row[:-1])]
         out.write("  ".join([*padded, row[-1]]).rstrip() + "\n")
 
@@ -117,7 +134,7 @@ def stream_rows(
 
 def write_rows(
     columns: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     fmt: str,
     out: TextIO,
     *,

@@ -17,17 +17,19 @@ through, and its commands, which are INSERTs, stay refused.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from communique.database import connect
 from communique.errors import CommuniqueError, ReadOnlyViolation
 from communique.indexing import FULL_TEXT
+from communique.interrupts import watched
 
 __all__ = ["QueryResult", "run_query"]
 
-QueryResult = tuple[list[str], list[tuple[Any, ...]]]
+QueryResult = tuple[list[str], Iterator[tuple[Any, ...]]]
 
 _ALLOWED_ACTIONS = {
     sqlite3.SQLITE_SELECT,
@@ -119,22 +121,36 @@ def _connect_full_text(connection: sqlite3.Connection) -> None:
             connection.execute(f"SELECT * FROM {name} LIMIT 0").fetchall()
 
 
-def run_query(path: Path, sql: str, params: dict[str, str]) -> QueryResult:
-    """Column names and rows of one reading statement, with named parameters bound."""
+@contextmanager
+def run_query(
+    path: Path, sql: str, params: dict[str, str], *, seconds: float | None = None
+) -> Iterator[QueryResult]:
+    """Column names and rows of one reading statement, with named parameters bound. The rows
+    come as SQLite makes them, to be written out one by one while the statement runs: a
+    result of millions of rows never sits in memory. The statement stops on Ctrl-C and
+    SIGTERM, and after `seconds` (None: no limit) of its own running."""
     connection = connect(path, readonly=True)
+    connection.row_factory = None  # plain tuples, as they are written out
     try:
-        connection.execute("PRAGMA query_only = ON")
-        connection.execute("BEGIN")
-        _connect_full_text(connection)
-        connection.set_authorizer(_authorize)
-        try:
-            cursor = connection.execute(sql, params)
-            rows = cursor.fetchall()
-        except (sqlite3.Error, sqlite3.Warning) as error:
-            raise _refusal(error) from None
-        if cursor.description is None:
-            raise CommuniqueError("query refused: no statement to run; give one SELECT")
-        columns = [column[0] for column in cursor.description]
-        return columns, [tuple(row) for row in rows]
+        with watched(connection, seconds=seconds, what="query") as watch:
+            connection.execute("PRAGMA query_only = ON")
+            connection.execute("BEGIN")
+            _connect_full_text(connection)
+            connection.set_authorizer(_authorize)
+            try:
+                cursor = connection.execute(sql, params)
+            except (sqlite3.Error, sqlite3.Warning) as error:
+                raise _refusal(error) from None
+            if cursor.description is None:
+                raise CommuniqueError("query refused: no statement to run; give one SELECT")
+            yield [column[0] for column in cursor.description], _rows(watch.rows(cursor))
     finally:
         connection.close()
+
+
+def _rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The rows; an error in the course of the statement, in the user's terms."""
+    try:
+        yield from rows
+    except (sqlite3.Error, sqlite3.Warning) as error:
+        raise _refusal(error) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from contextlib import closing
 
 import click
 
@@ -40,7 +39,7 @@ def forget(
     from communique.forget import forget as run
     from communique.forget import plan
 
-    with closing(app.reader()) as connection:
+    with app.reader() as connection:
         found = plan(connection, names)
     terminal = sys.stdin is not None and sys.stdin.isatty()  # None: started with it closed
     if not (yes or dry_run or terminal):

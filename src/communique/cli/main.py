@@ -69,11 +69,22 @@ class AppContext:
 
         prepare(self.database, create=create, report=self.report)
 
-    def reader(self) -> sqlite3.Connection:
+    @contextmanager
+    def reader(
+        self, *, seconds: float | None = None, what: str = "statement"
+    ) -> Iterator[sqlite3.Connection]:
+        """A connection whose statements Ctrl-C and SIGTERM stop at once, and a time limit
+        (`seconds`, None for none) stops with one line naming `what`; closed after."""
         from communique.database import connect
+        from communique.interrupts import watched
 
         self.prepare()
-        return connect(self.database)
+        connection = connect(self.database)
+        try:
+            with watched(connection, seconds=seconds, what=what):
+                yield connection
+        finally:
+            connection.close()
 
 
 _SQLITE_CANTOPEN, _SQLITE_READONLY = 14, 8

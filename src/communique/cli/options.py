@@ -22,6 +22,7 @@ __all__ = [
     "format_option",
     "formula_guard_option",
     "stdout_for",
+    "timeout_option",
     "vocabulary_options",
 ]
 
@@ -70,6 +71,21 @@ def stdout_for(fmt: str) -> TextIO:
     ):
         stream.reconfigure(encoding="utf-8", errors="strict")
     return stream
+
+
+def timeout_option(default: float) -> Callable[[F], F]:
+    """--timeout: how long the command's statement may run before it is stopped. The command
+    gets the seconds, or None for 0, no limit."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        callback=lambda _context, _parameter, seconds: seconds or None,
+        help="Stop the statement after this long (writing its rows out does not count);"
+        " 0 for no limit.",
+    )
 
 
 def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Callable[..., Any]:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import click
 
 from communique.cli.main import AppContext
-from communique.cli.options import format_option, stdout_for
+from communique.cli.options import format_option, stdout_for, timeout_option
+
+QUERY_TIMEOUT = 30.0
+"""Seconds a query may run by default: long enough for a query over the whole of a large
+archive (listing every point of 100,000 articles takes under 3 s), short enough that a
+mistaken cross join or endless recursion does not hold a script up for long."""
 
 
 def _parameter(text: str) -> tuple[str, str]:
@@ -25,10 +30,16 @@ def _parameter(text: str) -> tuple[str, str]:
     metavar="NAME=VALUE",
     help="Bind :NAME in the SQL to VALUE (repeatable).",
 )
+@timeout_option(QUERY_TIMEOUT)
 @format_option
 @click.pass_obj
 def query(
-    app: AppContext, sql: str, params: tuple[str, ...], fmt: str, formula_guard: bool
+    app: AppContext,
+    sql: str,
+    params: tuple[str, ...],
+    timeout: float | None,
+    fmt: str,
+    formula_guard: bool,
 ) -> None:
     """Run one read-only SQL statement; anything that would write is refused.
 
@@ -41,5 +52,5 @@ def query(
 
     bound = dict(_parameter(param) for param in params)
     app.prepare()
-    columns, rows = run_query(app.database, sql, bound)
-    write_rows(columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
+    with run_query(app.database, sql, bound, seconds=timeout) as (columns, rows):
+        write_rows(columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
