@@ -105,3 +105,27 @@ def write_variants(folder: Path, seed_text: str, count: int, start: int = 0) -> 
         page.write_text(text, encoding="utf-8")
         written.append(page)
     return written
+
+
+def assert_file_sound(db: Path) -> None:
+    """SQLite's integrity check, the foreign keys, and FTS5's own check of both full-text
+    indexes against their tables, read with plain sqlite3: what a crash, a race or a lost
+    transaction could break."""
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        for index in ("articles_fts", "declaration_points_fts"):
+            connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+    finally:
+        connection.close()
+
+
+def stored_counts(db: Path) -> list[tuple[object, ...]]:
+    """Documents, articles, points, and the rows each full-text index holds."""
+    return sql(
+        db,
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
+        " (SELECT count(*) FROM declaration_points), (SELECT count(*) FROM articles_fts_docsize),"
+        " (SELECT count(*) FROM declaration_points_fts_docsize)",
+    )

@@ -20,7 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import console_script, run_console, sql, unavailable, write_variants
+from conftest import (
+    assert_file_sound,
+    console_script,
+    run_console,
+    sql,
+    stored_counts,
+    unavailable,
+    write_variants,
+)
 
 POINTS = 7
 """Points of each generated capture (`write_variants`)."""
@@ -80,25 +88,11 @@ def _on_small_filesystem(
 
 def _assert_consistent(db: Path) -> None:
     """What a lost transaction could break, read with plain sqlite3; and `communique check`."""
-    with closing(sqlite3.connect(db)) as connection:
-        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
-        for index in ("articles_fts", "declaration_points_fts"):
-            connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+    assert_file_sound(db)
     assert sql(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == [(6,)]
     assert sql(db, "SELECT count(*) FROM documents WHERE status = 'failed'") == [(0,)]
     checked = run_console("--db", str(db), "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-
-
-def _counts(db: Path) -> list[tuple[object, ...]]:
-    """Documents, articles, points, and the rows each full-text index holds."""
-    return sql(
-        db,
-        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
-        " (SELECT count(*) FROM declaration_points), (SELECT count(*) FROM articles_fts_docsize),"
-        " (SELECT count(*) FROM declaration_points_fts_docsize)",
-    )
 
 
 def _whole(documents: int) -> list[tuple[object, ...]]:
@@ -128,16 +122,16 @@ def _assert_load_stopped(db: Path, result: subprocess.CompletedProcess[str], sho
     summary = re.fullmatch(r"(\d+) added, (\d+) unchanged, 0 failed\n", result.stdout)
     assert summary is not None, result.stdout
     added = int(summary[1])
-    assert _counts(db) == _whole(40 + added)
+    assert stored_counts(db) == _whole(40 + added)
     _assert_consistent(db)
 
 
 def _assert_load_completes(db: Path, first: Path, more: Path) -> None:
-    stored = int(str(_counts(db)[0][0]))
+    stored = int(str(stored_counts(db)[0][0]))
     again = run_console("--db", str(db), "seed", "--quiet", str(first), str(more))
     assert (again.returncode, again.stderr) == (0, "")
     assert again.stdout == f"{440 - stored} added, {stored} unchanged, 0 failed\n"
-    assert _counts(db) == _whole(440)
+    assert stored_counts(db) == _whole(440)
     _assert_consistent(db)
 
 
@@ -220,7 +214,7 @@ def _assert_reparse_stopped(db: Path, result: subprocess.CompletedProcess[str], 
     )
     assert redone < 40
     assert _edited_points_by_article(db) == [(POINTS, 40 - redone)]
-    assert _counts(db) == _whole(40)
+    assert stored_counts(db) == _whole(40)
     _assert_consistent(db)
     return redone
 
@@ -234,7 +228,7 @@ def _assert_reparse_completes(db: Path, redone: int) -> None:
         " points changed, 0 failed\n"
     )
     assert _edited_points_by_article(db) == []
-    assert _counts(db) == _whole(40)
+    assert stored_counts(db) == _whole(40)
     _assert_consistent(db)
 
 

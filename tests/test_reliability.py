@@ -18,7 +18,14 @@ import pytest
 from communique import database
 from communique.database import begin_immediate
 
-from conftest import console_script, run_console, sql, write_variants
+from conftest import (
+    assert_file_sound,
+    console_script,
+    run_console,
+    sql,
+    stored_counts,
+    write_variants,
+)
 
 POINTS_PER_ARTICLE = 7
 
@@ -53,11 +60,7 @@ def _wait_for_documents(db: Path, process: subprocess.Popen[str], at_least: int 
 
 def _assert_sound(db: Path) -> None:
     """Everything a crash or a race could break, read with plain sqlite3."""
-    with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
-        for index in ("articles_fts", "declaration_points_fts"):
-            connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+    assert_file_sound(db)
     # Each document all-or-nothing: every article has all its points, every parsed
     # document its article, and nothing was stored twice.
     assert sql(
@@ -71,15 +74,6 @@ def _assert_sound(db: Path) -> None:
     ) == [(0,)]
     assert sql(db, "SELECT count(*) - count(DISTINCT sha256) FROM documents") == [(0,)]
     assert sql(db, "SELECT count(*) - count(DISTINCT fingerprint) FROM articles") == [(0,)]
-
-
-def _counts(db: Path) -> list[tuple[object, ...]]:
-    return sql(
-        db,
-        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM articles),"
-        " (SELECT count(*) FROM declaration_points), (SELECT count(*) FROM articles_fts_docsize),"
-        " (SELECT count(*) FROM declaration_points_fts_docsize)",
-    )
 
 
 LOADED = 8000
@@ -102,12 +96,12 @@ def _assert_whole_and_resumable(db: Path, folder: Path) -> None:
     committed = _documents(db)
     assert 0 < committed < LOADED, "the load finished before it could be stopped"
     _assert_sound(db)
-    assert _counts(db) == [(committed, committed, committed * 7, committed, committed * 7)]
+    assert stored_counts(db) == [(committed, committed, committed * 7, committed, committed * 7)]
     again = run_console("--db", str(db), "seed", "--quiet", str(folder))
     assert again.returncode == 0, again.stderr
     assert again.stdout == f"{LOADED - committed} added, {committed} unchanged, 0 failed\n"
     _assert_sound(db)
-    assert _counts(db) == [(LOADED, LOADED, LOADED * 7, LOADED, LOADED * 7)]
+    assert stored_counts(db) == [(LOADED, LOADED, LOADED * 7, LOADED, LOADED * 7)]
     assert run_console("--db", str(db), "check").returncode == 0
 
 
@@ -221,7 +215,7 @@ def test_ctrl_c_is_heard_while_waiting_for_another_writer(tmp_path: Path, seed_t
     assert load.returncode == 1
     assert stderr.splitlines()[-1] == "Aborted!"
     assert "Traceback" not in stderr
-    assert _counts(db) == [(0, 0, 0, 0, 0)]
+    assert stored_counts(db) == [(0, 0, 0, 0, 0)]
     again = run_console("--db", str(db), "seed", "--quiet", str(folder))
     assert again.stdout == "3 added, 0 unchanged, 0 failed\n", again.stderr
 
@@ -284,7 +278,7 @@ def test_four_loads_and_a_searcher_at_once(tmp_path: Path, seed_text: str) -> No
     assert added == 800
     assert searches > 0
     _assert_sound(db)
-    assert _counts(db) == [(800, 800, 5600, 800, 5600)]
+    assert stored_counts(db) == [(800, 800, 5600, 800, 5600)]
 
 
 def test_a_backup_taken_during_a_load_is_consistent(tmp_path: Path, seed_text: str) -> None:
