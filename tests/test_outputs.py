@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import stat
 import subprocess
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -217,7 +218,8 @@ def test_an_output_that_fills_its_disk_says_so_and_leaves_nothing(
     assert run_console("--db", str(db), "check").returncode == 0
 
 
-# Devices, pipes and folders: never, even with --force.
+# Devices, pipes and folders: never replaced, even with --force; export streams into a
+# character device or a named pipe only with --force.
 
 
 def test_backup_never_replaces_a_named_pipe(seeded: Path, tmp_path: Path) -> None:
@@ -233,34 +235,37 @@ def test_backup_never_replaces_a_named_pipe(seeded: Path, tmp_path: Path) -> Non
     assert _temporaries(tmp_path) == []
 
 
-def test_export_never_writes_into_a_named_pipe(seeded: Path, tmp_path: Path) -> None:
-    """Opening the pipe would wait for a reader: the guard refuses it without opening it."""
+def test_export_writes_into_a_named_pipe_only_with_force(seeded: Path, tmp_path: Path) -> None:
+    """Without --force the pipe is refused without being opened (opening it would wait for a
+    reader); with it, the export streams into the pipe as a shell's `>` would, and the pipe
+    stays a pipe."""
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
-    result = subprocess.run(
-        [str(console_script()), "--db", str(seeded), "export", "-o", str(pipe), "--force"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert (result.returncode, result.stderr) == (
+    refused = run_console("--db", str(seeded), "export", "-o", str(pipe))
+    assert (refused.returncode, refused.stderr) == (
         1,
-        f"Error: {pipe}: is a named pipe, not a file; communique writes only files, even with"
-        " --force\n",
+        f"Error: {pipe}: is a named pipe; use --force to write into it\n",
     )
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    written = run_console("--db", str(seeded), "export", "-o", str(pipe), "--force")
+    reader.join(timeout=30)
+    assert (written.returncode, written.stderr) == (
+        0,
+        f"communique: exported 1 articles to {pipe}\n",
+    )
+    assert received == [run_console("--db", str(seeded), "export").stdout.encode()]
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert _temporaries(tmp_path) == []
 
 
-@pytest.mark.parametrize("command", ["backup", "export"])
-def test_no_output_replaces_a_device_even_through_a_link(
-    seeded: Path, tmp_path: Path, command: str
-) -> None:
+def test_backup_never_replaces_a_device_even_through_a_link(seeded: Path, tmp_path: Path) -> None:
     """A link to the null device in the test's folder stands for the device: were it not
     refused, only the link would be replaced, never the device itself."""
     link = tmp_path / "null"
     link.symlink_to(os.devnull)
-    args = ["backup", str(link)] if command == "backup" else ["export", "-o", str(link)]
-    result = run_console("--db", str(seeded), *args, "--force")
+    result = run_console("--db", str(seeded), "backup", str(link), "--force")
     assert (result.returncode, result.stderr) == (
         1,
         f"Error: {link}: is a device, not a file; communique writes only files, even with"
@@ -271,12 +276,38 @@ def test_no_output_replaces_a_device_even_through_a_link(
     assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
 
 
-def test_export_to_the_full_device_is_refused_in_one_line(seeded: Path, cli: RunCli) -> None:
-    result = cli("export", "-o", "/dev/full")
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: /dev/full: is a device, not a file; communique writes only files, even with"
-        " --force\n"
+def test_export_writes_into_a_device_through_a_link_only_with_force(
+    seeded: Path, tmp_path: Path
+) -> None:
+    link = tmp_path / "null"
+    link.symlink_to(os.devnull)
+    refused = run_console("--db", str(seeded), "export", "-o", str(link))
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        f"Error: {link}: is a device; use --force to write into it\n",
+    )
+    written = run_console("--db", str(seeded), "export", "-o", str(link), "--force")
+    assert (written.returncode, written.stderr) == (
+        0,
+        f"communique: exported 1 articles to {link}\n",
+    )
+    assert link.is_symlink()
+    assert link.readlink() == Path(os.devnull)
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+    assert _temporaries(tmp_path) == []
+
+
+def test_export_to_the_full_device_says_no_space_in_one_line(seeded: Path, cli: RunCli) -> None:
+    refused = cli("export", "-o", "/dev/full")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Error: /dev/full: is a device; use --force to write into it\n",
+    )
+    full = run_console("--db", str(seeded), "export", "-o", "/dev/full", "--force")
+    assert (full.returncode, full.stdout, full.stderr) == (
+        1,
+        "",
+        "Error: /dev/full: no space left on device\n",
     )
 
 

@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from communique.errors import CommuniqueError, OutputRefused
 
@@ -26,6 +27,7 @@ __all__ = [
     "file_system_reason",
     "no_space",
     "refuse_unsafe_output",
+    "text_output",
     "too_long",
     "written_whole",
 ]
@@ -78,10 +80,20 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def refuse_unsafe_output(target: Path, database: Path, *, force: bool) -> None:
+_STREAMS = (stat.S_ISCHR, stat.S_ISFIFO)
+"""What a command that writes a stream of text (`export`) may write into with `force`, as a
+shell's `>` would: a character device (/dev/null, a terminal) or a named pipe. Writing into one
+replaces nothing; a block device, a socket or a folder is never written."""
+
+
+def refuse_unsafe_output(
+    target: Path, database: Path, *, force: bool, streams: bool = False
+) -> bool:
     """Raise `OutputRefused` unless `target` may be written: it is none of the database's files
     (compared after resolving links, `..` and hard links), not a device, pipe, socket or folder
-    even with `force`, and not an existing file unless `force`; its folder exists."""
+    even with `force`, and not an existing file unless `force`; its folder exists. With
+    `streams`, a character device or a named pipe may be written into with `force`: returns
+    True when `target` is one, to be opened as it is rather than replaced."""
     for base in {os.fspath(database), os.path.realpath(database)}:
         for suffix, what in SQLITE_FILES.items():
             if _same_file(target, Path(base + suffix)):
@@ -95,20 +107,25 @@ def refuse_unsafe_output(target: Path, database: Path, *, force: bool) -> None:
             raise OutputRefused(
                 f"{target}: cannot write it, {target.parent} is not a directory"
             ) from None
-        return
+        return False
     except NotADirectoryError:
         raise OutputRefused(
             f"{target}: cannot write it, {target.parent} is not a directory"
         ) from None
     except PermissionError as error:
         raise OutputRefused(f"{target}: cannot write it ({error.strerror})") from None
-    for test, kind in _KINDS:
-        if test(mode):
-            raise OutputRefused(
-                f"{target}: is {kind}, not a file; communique writes only files, even with --force"
-            )
+    kind = next((kind for test, kind in _KINDS if test(mode)), None)
+    if kind is None:
+        if not force:
+            raise OutputRefused(f"{target}: already exists; use --force to replace it")
+        return False
+    if not (streams and any(test(mode) for test in _STREAMS)):
+        raise OutputRefused(
+            f"{target}: is {kind}, not a file; communique writes only files, even with --force"
+        )
     if not force:
-        raise OutputRefused(f"{target}: already exists; use --force to replace it")
+        raise OutputRefused(f"{target}: is {kind}; use --force to write into it")
+    return True
 
 
 def _create_beside(target: Path) -> Path:
@@ -162,6 +179,27 @@ def written_whole(target: Path, database: Path, *, force: bool) -> Iterator[Path
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def text_output(target: Path, database: Path, *, force: bool) -> Iterator[TextIO]:
+    """A UTF-8 text stream for a command's output named by the user: a file written whole
+    (`written_whole`), or, with `force`, a character device or named pipe written into as it
+    is, as a shell's `>` would (nothing there can be left half-written or replaced). A full
+    device is one line: `-o /dev/full --force` says there is no space left."""
+    if not refuse_unsafe_output(target, database, force=force, streams=True):
+        with (
+            written_whole(target, database, force=force) as temporary,
+            temporary.open("w", encoding="utf-8", newline="") as out,
+        ):
+            yield out
+        return
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            yield out
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise CommuniqueError(f"{target}: {reason[:1].lower()}{reason[1:]}") from error
 
 
 def _shortened(name: str) -> str:

@@ -130,7 +130,11 @@ def _marked(snippet: str, start: str, end: str, *, table: bool) -> str:
     type=click.Path(dir_okay=False, writable=True),
     help="Write to FILE instead of standard output; it appears only once complete.",
 )
-@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the --output file if it exists, or write into a device or named pipe.",
+)
 @formula_guard_option
 @filter_options
 @click.pass_obj
@@ -166,11 +170,8 @@ def export(
             return
         from pathlib import Path
 
-        from communique.paths import written_whole
+        from communique.paths import text_output
 
-        with (
-            written_whole(Path(output), app.database, force=force) as temporary,
-            temporary.open("w", encoding="utf-8", newline="") as out,
-        ):
+        with text_output(Path(output), app.database, force=force) as out:
             count = run(connection, what, resolved, fmt, out, formula_guard)
     app.report(f"exported {count} {what} to {output}")
