@@ -13,8 +13,8 @@ from pathlib import Path
 from alembic import context
 from sqlalchemy import Connection
 
-from communique.database import write_engine
-from communique.models import Base, described_by_models
+from communique.db.database import write_engine
+from communique.db.models import Base, described_by_models
 
 config = context.config
 target_metadata = Base.metadata

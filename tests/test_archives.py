@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from communique.archives import ArchiveProblem, ArchiveRecord, read_archive
 from communique.extract import RECORD_FORMAT, CaptureHints, extract
 from communique.extract.archive import link_host
+from communique.inputs.archives import ArchiveProblem, ArchiveRecord, read_archive
 
 from conftest import RunCli, sql
 

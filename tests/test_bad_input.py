@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from communique.database import write_connection
-from communique.decoding import decode
+from communique.db.database import write_connection
 from communique.errors import TransactionLost
 from communique.extract import CaptureHints, Extraction, extract
-from communique.indexing import DeferredIndex
-from communique.store import Outcome, Store
+from communique.inputs.decoding import decode
+from communique.load.indexing import DeferredIndex
+from communique.load.store import Outcome, Store
 
 from conftest import RunCli, sql, write_variants
 
@@ -368,10 +368,10 @@ def test_a_database_that_stays_locked_is_one_error(
     db_path: Path, cli: RunCli, seed_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The writing thread's failure reaches the caller, and nothing is written."""
-    import communique.database
+    import communique.db.database
 
     assert cli("db", "upgrade").exit_code == 0
-    monkeypatch.setattr(communique.database, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(communique.db.database, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from communique.decoding import decode
 from communique.errors import InputRefused
 from communique.extract import CaptureHints, extract
 from communique.extract.text import paragraphs
+from communique.inputs.decoding import decode
 
 JOINT_STATEMENT = """\
 The Largest Security-Cleared Career Network for Defense and Intelligence Jobs - JOIN NOW

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from communique import archives
-from communique.inputs import Capture, captures
-from communique.migrate import bring_to_head
-from communique.seeding import seed
+from communique.db.migrate import bring_to_head
+from communique.inputs import archives
+from communique.inputs.files import Capture, captures
+from communique.load.seeding import seed
 
 from conftest import RunCli, console_script, sql
 

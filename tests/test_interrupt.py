@@ -124,9 +124,9 @@ def test_ctrl_c_stops_a_statement_of_every_reading_command(seeded: Path) -> None
 def test_a_stop_is_not_lost_in_code_that_collects_errors(seeded: Path) -> None:
     """`check` turns each failing step into a problem and goes on; Ctrl-C inside a step's
     statement must still end the command, not become "could not be read to the end"."""
-    from communique.checks import _guarded
-    from communique.database import connect
-    from communique.interrupts import watched
+    from communique.db.checks import _guarded
+    from communique.db.database import connect
+    from communique.db.interrupts import watched
 
     connection = connect(seeded, readonly=True)
     give_up = threading.Timer(10, connection.interrupt)
@@ -216,7 +216,7 @@ def test_a_repeated_phrase_does_not_make_snippets_endless(tmp_path: Path, seed_t
 )
 def test_terms_are_counted_as_fts5_reads_the_query(query: str, count: int) -> None:
     """Operators, column names and NEAR's distance are no terms; a phrase is one."""
-    from communique.search import terms
+    from communique.read.search import terms
 
     assert terms(query) == count
 

@@ -15,9 +15,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from communique import migrate
-from communique.database import HEAD_REVISION, connect, write_connection, write_engine
-from communique.models import Base, described_by_models
+from communique.db import migrate
+from communique.db.database import HEAD_REVISION, connect, write_connection, write_engine
+from communique.db.models import Base, described_by_models
 
 from conftest import PROJECT_ROOT, RunCli, sql
 
@@ -90,7 +90,7 @@ def test_models_match_migrations(db_path: Path) -> None:
 def test_the_loader_writes_to_the_models_tables() -> None:
     """The store names its tables without importing the models (a load starts faster without
     the ORM); the names must be the models' own, parents written before their children."""
-    from communique import store
+    from communique.load import store
 
     shared = [store.sources, store.parties, store.topics]
     assert sorted([*shared, *store._WRITE_ORDER]) == sorted(Base.metadata.tables)
@@ -182,7 +182,7 @@ def test_the_models_read_what_the_commands_wrote(seeded: Path) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from communique.models import Article, Party
+    from communique.db.models import Article, Party
 
     engine = write_engine(seeded)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from communique import readonly
+from communique.read import sandbox
 
 from conftest import RunCli, sql
 
@@ -110,7 +110,7 @@ def test_a_load_committing_meanwhile_does_not_break_a_full_text_query(
 ) -> None:
     """Each load batch recreates the index triggers, a schema change; one committed between
     connecting the indexes and running the query must not make SQLite connect them again."""
-    connect_full_text = readonly._connect_full_text
+    connect_full_text = sandbox._connect_full_text
 
     def then_a_batch_commits(connection: sqlite3.Connection) -> None:
         connect_full_text(connection)
@@ -118,7 +118,7 @@ def test_a_load_committing_meanwhile_does_not_break_a_full_text_query(
             writer.execute("CREATE TRIGGER a_batch AFTER INSERT ON parties BEGIN SELECT 1; END")
             writer.execute("DROP TRIGGER a_batch")
 
-    monkeypatch.setattr(readonly, "_connect_full_text", then_a_batch_commits)
+    monkeypatch.setattr(sandbox, "_connect_full_text", then_a_batch_commits)
     result = cli("query", "SELECT rowid FROM articles_fts('landmark')", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout == "rowid\n1\n"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from communique import database
-from communique.database import begin_immediate
+from communique.db import database
+from communique.db.database import begin_immediate
 
 from conftest import (
     assert_file_sound,

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from communique import migrate
-from communique.database import write_connection, write_engine
-from communique.decoding import decode
+from communique.db import migrate
+from communique.db.database import write_connection, write_engine
 from communique.extract import CaptureHints, Extraction, extract
-from communique.reparse import ReparseSummary, reparse
-from communique.store import Extractor, Store
+from communique.inputs.decoding import decode
+from communique.load.reparse import ReparseSummary, reparse
+from communique.load.store import Extractor, Store
 
 from conftest import RunCli, console_script, run_console, sql
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from communique.display import printable, quoted
+from communique.cli.display import printable, quoted
 
 from conftest import RunCli, console_script, sql
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from communique import migrate
-from communique.database import HEAD_REVISION
+from communique.db import migrate
+from communique.db.database import HEAD_REVISION
 
 from conftest import RunCli, sql, unavailable
 

@@ -9,11 +9,11 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from communique.db.migrate import bring_to_head
 from communique.extract import CaptureHints, Extraction, extract
-from communique.inputs import captures
-from communique.migrate import bring_to_head
-from communique.seeding import SeedSummary, seed
-from communique.workers import NICENESS
+from communique.inputs.files import captures
+from communique.load.seeding import SeedSummary, seed
+from communique.load.workers import NICENESS
 
 from conftest import sql, write_variants
 

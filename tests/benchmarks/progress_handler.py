@@ -23,11 +23,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from communique import queries
-from communique.database import connect
-from communique.filters import Filters
-from communique.interrupts import Watch
-from communique.search import search
+from communique.db.database import connect
+from communique.db.interrupts import Watch
+from communique.read import listings
+from communique.read.filters import Filters
+from communique.read.search import search
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run
@@ -36,8 +36,8 @@ WORKLOADS: dict[str, Callable[..., object]] = {
     f"search x{len(run.SEARCH_TERMS)}": lambda c: [
         search(c, term, Filters()) for term in run.SEARCH_TERMS
     ],
-    "articles": lambda c: queries.articles(c, Filters()),
-    "points": lambda c: queries.points(c, Filters()),
+    "articles": lambda c: listings.articles(c, Filters()),
+    "points": lambda c: listings.points(c, Filters()),
 }
 VARIANTS: list[int | None] = [None, 100, 1000, 10000]
 

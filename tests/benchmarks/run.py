@@ -126,7 +126,7 @@ def extracted_rows(corpus: Path) -> Rows:
     import hashlib
 
     from communique.extract import RECORD_FORMAT, CaptureHints, extract
-    from communique.store import published_on
+    from communique.load.store import published_on
 
     rows = Rows()
     ids: dict[tuple[str, str], int] = {}
@@ -271,7 +271,7 @@ def insert_floor(db: Path, rows: Rows) -> float:
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA cache_size = -65536")
     connection.execute("PRAGMA temp_store = MEMORY")
-    from communique.indexing import DeferredIndex
+    from communique.load.indexing import DeferredIndex
 
     start = time.perf_counter()
     connection.execute("BEGIN IMMEDIATE")
@@ -350,10 +350,10 @@ def measure_loads(size: int, work: Path, repeat: int) -> dict[str, Any]:
 def measure_queries(results: list[dict[str, Any]], repeat: int) -> None:
     """Query figures for every size, the sizes taken in turn in each round (so that growth
     from one size to the next is measured in the same minutes)."""
-    from communique import queries
-    from communique.database import connect
-    from communique.filters import Filters, parse_date_bound
-    from communique.search import search
+    from communique.db.database import connect
+    from communique.read import listings
+    from communique.read.filters import Filters, parse_date_bound
+    from communique.read.search import search
 
     connections = [connect(r["db"]) for r in results]
     timings: list[dict[str, list[float]]] = [
@@ -366,10 +366,10 @@ def measure_queries(results: list[dict[str, Any]], repeat: int) -> None:
                 search(connection, term, Filters(), limit=20)
                 timing["search"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            queries.points(connection, Filters(party="dprk"))
+            listings.points(connection, Filters(party="dprk"))
             timing["points_party"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            queries.articles(connection, Filters(since=parse_date_bound("2024-09")))
+            listings.articles(connection, Filters(since=parse_date_bound("2024-09")))
             timing["articles_since"].append(time.perf_counter() - start)
     for connection in connections:
         connection.close()

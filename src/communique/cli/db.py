@@ -37,7 +37,7 @@ def _require(app: AppContext) -> None:
 
 def _move(app: AppContext, step: Callable[..., None], revision: str, *, no_backup: bool) -> None:
     """Migrate and say from which revision to which."""
-    from communique import migrate
+    from communique.db import migrate
 
     before = migrate.current(app.database)
     step(app.database, revision, report=app.report, backup=not no_backup)
@@ -62,7 +62,7 @@ def upgrade(app: AppContext, revision: str, no_backup: bool) -> None:
     A database that holds documents is first copied beside itself (communique.db.0003.bak
     for one at revision 0003; a name already taken gets a number, never replaced).
     """
-    from communique import migrate
+    from communique.db import migrate
 
     _move(app, migrate.upgrade, revision, no_backup=no_backup)
 
@@ -76,7 +76,7 @@ def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
 
     A database that holds documents is first copied beside itself, as by `db upgrade`.
     """
-    from communique import migrate
+    from communique.db import migrate
 
     _require(app)
     _move(app, migrate.downgrade, revision, no_backup=no_backup)
@@ -86,7 +86,7 @@ def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
 @click.pass_obj
 def current(app: AppContext) -> None:
     """Print the database's schema revision, and whether it is the newest."""
-    from communique import migrate
+    from communique.db import migrate
 
     _require(app)
     revision = migrate.current(app.database)
@@ -97,7 +97,7 @@ def current(app: AppContext) -> None:
 @db.command()
 def history() -> None:
     """List the schema's revisions, newest first."""
-    from communique import migrate
+    from communique.db import migrate
 
     for revision, down, message in migrate.history():
         click.echo(f"{down or '<base>'} -> {revision}: {message.strip().splitlines()[0]}")

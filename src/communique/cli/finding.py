@@ -60,14 +60,14 @@ def search(
     Example:
         communique search '"peaceful in its nature" OR reunif*' --party russia
     """
-    from communique import queries
-    from communique.output import write_rows
-    from communique.search import search as run
+    from communique.cli.output import write_rows
+    from communique.read import listings
+    from communique.read.search import search as run
 
     filters = filters_from(options)
     with app.reader(seconds=timeout, what="search") as connection:
         found = run(
-            connection, query, queries.resolve(connection, filters), where=where, limit=limit
+            connection, query, listings.resolve(connection, filters), where=where, limit=limit
         )
     bold = fmt == "table" and sys.stdout.isatty()
     start, end = (_BOLD, _PLAIN) if bold else ("[", "]")
@@ -90,8 +90,8 @@ def _marked(snippet: str, start: str, end: str, *, table: bool) -> str:
     text itself) is closed at the end. Other formats keep the text exactly."""
     import re
 
-    from communique.display import Printable, printable
-    from communique.search import MATCH_END, MATCH_START
+    from communique.cli.display import Printable, printable
+    from communique.read.search import MATCH_END, MATCH_START
 
     if not table:
         return snippet.replace(MATCH_START, start).replace(MATCH_END, end)
@@ -159,18 +159,18 @@ def export(
     Example:
         communique export --what points --topic sanctions --format csv -o sanctions.csv
     """
-    from communique import queries
-    from communique.export import export as run
+    from communique.read import listings
+    from communique.read.export import export as run
 
     filters = filters_from(options)
     with app.reader() as connection:
-        resolved = queries.resolve(connection, filters)
+        resolved = listings.resolve(connection, filters)
         if output is None:
             run(connection, what, resolved, fmt, stdout_for(fmt), formula_guard)
             return
         from pathlib import Path
 
-        from communique.paths import text_output
+        from communique.db.paths import text_output
 
         with text_output(Path(output), app.database, force=force) as out:
             count = run(connection, what, resolved, fmt, out, formula_guard)

@@ -36,8 +36,8 @@ def forget(
     Example:
         communique forget --dry-run captures/kcna-2024-08.json
     """
-    from communique.forget import forget as run
-    from communique.forget import plan
+    from communique.load.forget import forget as run
+    from communique.load.forget import plan
 
     with app.reader() as connection:
         found = plan(connection, names)

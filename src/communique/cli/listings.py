@@ -16,11 +16,11 @@ from communique.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from communique.queries import Listing
+    from communique.read.listings import Listing
 
 
 def _emit(listing: Listing, fmt: str, formula_guard: bool) -> None:
-    from communique.output import write_rows
+    from communique.cli.output import write_rows
 
     rows = [[row[column] for column in listing.columns] for row in listing.rows]
     write_rows(listing.columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
@@ -37,12 +37,12 @@ def articles(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) 
     Example:
         communique articles --source kcna --since 2024-05
     """
-    from communique import queries
+    from communique.read import listings
 
     filters = filters_from(options)
     with app.reader() as connection:
         _emit(
-            queries.articles(connection, queries.resolve(connection, filters)), fmt, formula_guard
+            listings.articles(connection, listings.resolve(connection, filters)), fmt, formula_guard
         )
 
 
@@ -69,12 +69,12 @@ def points(
     Example:
         communique points --party russia --topic missiles
     """
-    from communique import queries
+    from communique.read import listings
 
     filters = filters_from(options)
     with app.reader() as connection:
-        resolved = queries.resolve(connection, filters)
-        found = queries.points(connection, resolved, article=article, declaration=declaration)
+        resolved = listings.resolve(connection, filters)
+        found = listings.points(connection, resolved, article=article, declaration=declaration)
         _emit(found, fmt, formula_guard)
 
 
@@ -88,10 +88,10 @@ def sources(app: AppContext, fmt: str, formula_guard: bool) -> None:
     Example:
         communique sources --format csv
     """
-    from communique import queries
+    from communique.read import listings
 
     with app.reader() as connection:
-        _emit(queries.sources(connection), fmt, formula_guard)
+        _emit(listings.sources(connection), fmt, formula_guard)
 
 
 @click.command()
@@ -104,10 +104,10 @@ def parties(app: AppContext, fmt: str, formula_guard: bool) -> None:
     Example:
         communique parties
     """
-    from communique import queries
+    from communique.read import listings
 
     with app.reader() as connection:
-        _emit(queries.parties(connection), fmt, formula_guard)
+        _emit(listings.parties(connection), fmt, formula_guard)
 
 
 @click.command()
@@ -123,12 +123,12 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
     Example:
         communique show 1
     """
-    from communique import queries
-    from communique.output import write_json
-    from communique.rendering import render_article
+    from communique.cli.output import write_json
+    from communique.cli.render import render_article
+    from communique.read import listings
 
     with app.reader() as connection:
-        article = queries.article_detail(connection, article_id)
+        article = listings.article_detail(connection, article_id)
     if article is None:
         raise click.ClickException(
             f"no article with id {article_id}; `communique articles` lists them"

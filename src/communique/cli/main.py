@@ -47,25 +47,25 @@ class AppContext:
 
     @property
     def database(self) -> Path:
-        from communique.paths import database_path
+        from communique.db.paths import database_path
 
         return database_path(self._database)
 
     def report(self, message: str) -> None:
-        from communique.display import printable
+        from communique.cli.display import printable
 
         click.echo(f"communique: {printable(message)}", err=True)
 
     def stopped(self, reason: object) -> None:
         """One line saying why a command stopped part-way (a full disk), said before the
         summary of what it did."""
-        from communique.display import printable, quoted
+        from communique.cli.display import printable, quoted
 
         click.echo(f"Error: {quoted(str(self.database))}: {printable(str(reason))}", err=True)
 
     def prepare(self, *, create: bool = False) -> None:
         """Bring the database to the current schema; only loading commands create it."""
-        from communique.database import prepare
+        from communique.db.database import prepare
 
         prepare(self.database, create=create, report=self.report)
 
@@ -75,8 +75,8 @@ class AppContext:
     ) -> Iterator[sqlite3.Connection]:
         """A connection whose statements Ctrl-C and SIGTERM stop at once, and a time limit
         (`seconds`, None for none) stops with one line naming `what`; closed after."""
-        from communique.database import connect
-        from communique.interrupts import watched
+        from communique.db.database import connect
+        from communique.db.interrupts import watched
 
         self.prepare()
         connection = connect(self.database)
@@ -103,12 +103,12 @@ def _database_error(error: BaseException, database: Path) -> str | None:
     if type(original).__module__ != "sqlite3" or not isinstance(original, Exception):
         return None
     if getattr(original, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CANTOPEN, _SQLITE_READONLY):
-        from communique.paths import file_system_reason
+        from communique.db.paths import file_system_reason
 
         reason = file_system_reason(database)
         if reason is not None:
             return reason
-    from communique.display import quoted
+    from communique.cli.display import quoted
 
     return f"{quoted(str(database))}: database error: {original}"
 
@@ -179,14 +179,14 @@ class CommuniqueGroup(click.Group):
         except OSError as error:
             if error.errno not in _NO_SPACE:
                 raise
-            from communique.paths import no_space
+            from communique.db.paths import no_space
 
             _discard_stdout()
             click.echo(f"Error: {no_space(error)}", err=True)
             raise SystemExit(ExitStatus.FAILURE) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        from communique.display import printable
+        from communique.cli.display import printable
 
         _escape_unencodable()
         try:
@@ -216,7 +216,7 @@ class CommuniqueGroup(click.Group):
             if isinstance(error, OSError) and error.errno in _NO_SPACE:
                 _discard_stdout()
                 if not (isinstance(app, AppContext) and app.verbose):
-                    from communique.paths import no_space
+                    from communique.db.paths import no_space
 
                     raise click.ClickException(no_space(error)) from None
             if isinstance(app, AppContext) and app.verbose:
@@ -224,7 +224,7 @@ class CommuniqueGroup(click.Group):
             if isinstance(error, CommuniqueError):
                 raise click.ClickException(printable(str(error))) from None
             if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG and error.filename:
-                from communique.paths import too_long
+                from communique.db.paths import too_long
 
                 long_name = too_long(os.fsdecode(error.filename))
                 raise click.ClickException(printable(long_name)) from None

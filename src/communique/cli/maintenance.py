@@ -21,8 +21,8 @@ def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> Non
     Example:
         communique reparse
     """
-    from communique.database import finish_writing, write_engine
-    from communique.reparse import reparse as run
+    from communique.db.database import finish_writing, write_engine
+    from communique.load.reparse import reparse as run
 
     app.prepare()
     engine = write_engine(app.database)
@@ -52,12 +52,12 @@ def report(app: AppContext, fmt: str) -> None:
     Example:
         communique report --format json
     """
-    from communique import queries
-    from communique.output import write_json
-    from communique.rendering import render_report
+    from communique.cli.output import write_json
+    from communique.cli.render import render_report
+    from communique.read import listings
 
     with app.reader() as connection:
-        found = queries.report(connection)
+        found = listings.report(connection)
     if fmt == "json":
         write_json(found, stdout_for(fmt))
     else:
@@ -82,8 +82,8 @@ def check(app: AppContext) -> None:
     Example:
         communique check && communique backup archive-copy.db
     """
-    from communique.checks import check as run
-    from communique.display import printable
+    from communique.cli.display import printable
+    from communique.db.checks import check as run
 
     _existing(app)
     found = run(app.database)
@@ -114,7 +114,7 @@ def backup(app: AppContext, destination: str, force: bool) -> None:
     """
     from pathlib import Path
 
-    from communique.checks import backup as run
+    from communique.db.checks import backup as run
 
     _existing(app)
     size = run(app.database, Path(destination), force=force)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from communique.filters import Filters
+    from communique.read.filters import Filters
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -135,7 +135,7 @@ class PartialDate(click.ParamType):  # type: ignore[type-arg]
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from communique.errors import CommuniqueError
-        from communique.filters import parse_date_bound
+        from communique.read.filters import parse_date_bound
 
         try:
             return parse_date_bound(str(value))
@@ -184,7 +184,7 @@ def filter_options(function: F) -> F:
 
 def filters_from(options: dict[str, Any]) -> Filters:
     """Filters from the options a command was given (they are popped from `options`)."""
-    from communique.filters import Filters
+    from communique.read.filters import Filters
 
     names = ("since", "until", "include_undated", "source", "party", "kind", "section", "topic")
     return Filters(**{name: options.pop(name) for name in names})

@@ -47,8 +47,8 @@ def query(
     Example:
         communique query "select slug, name from parties where slug = :p" --param p=russia
     """
-    from communique.output import write_rows
-    from communique.readonly import run_query
+    from communique.cli.output import write_rows
+    from communique.read.sandbox import run_query
 
     bound = dict(_parameter(param) for param in params)
     app.prepare()

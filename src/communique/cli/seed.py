@@ -56,11 +56,11 @@ def seed(
     Example:
         communique seed captures/ kcna-2024.json article.txt
     """
-    from communique.display import printable, quoted
-    from communique.inputs import captures, packaged_captures
-    from communique.seeding import seed as load
-    from communique.store import LoadResult, Outcome
-    from communique.workers import default_jobs
+    from communique.cli.display import printable, quoted
+    from communique.inputs.files import captures, packaged_captures
+    from communique.load.seeding import seed as load
+    from communique.load.store import LoadResult, Outcome
+    from communique.load.workers import default_jobs
 
     def report(origin: str, message: str, result: LoadResult | None) -> None:
         # One line each, whatever the file is called or the text holds.

@@ -2,7 +2,7 @@
 
 Every listing goes through here, so all commands spell and behave the same way. json and csv
 are imported when rows are written, not when a command starts. A table shows each cell with
-its control characters escaped (communique.display); json, jsonl and csv carry the data
+its control characters escaped (communique.cli.display); json, jsonl and csv carry the data
 exactly, except that csv text cells that a spreadsheet would run as a formula are guarded.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from itertools import chain, islice
 from typing import Any, TextIO
 
-from communique.display import Printable, printable
+from communique.cli.display import Printable, printable
 
 __all__ = ["FORMATS", "write_json", "write_rows"]
 

@@ -16,13 +16,13 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Table, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from communique.database import lost_by, signals_held
+from communique.db.database import lost_by, signals_held
+from communique.db.models import Article, Declaration, Document
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
-from communique.models import Article, Declaration, Document
-from communique.store import Writer, published_on
-from communique.workers import Extractor
+from communique.load.store import Writer, published_on
+from communique.load.workers import Extractor
 
 articles = cast(Table, Article.__table__)
 declarations = cast(Table, Declaration.__table__)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from communique.database import stored_digests
+from communique.db.database import stored_digests
 from communique.errors import failure_reason
 from communique.extract.records import CaptureHints, Extraction
 

@@ -22,10 +22,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from communique.database import connect
+from communique.db.database import connect
+from communique.db.interrupts import watched
 from communique.errors import CommuniqueError, ReadOnlyViolation
-from communique.indexing import FULL_TEXT
-from communique.interrupts import watched
+from communique.load.indexing import FULL_TEXT
 
 __all__ = ["QueryResult", "run_query"]
 

@@ -222,7 +222,7 @@ def current_revision(path: Path) -> str | None:
             connection.close()
     except sqlite3.DatabaseError as error:
         if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN:  # not damage: see why
-            from communique.paths import file_system_reason
+            from communique.db.paths import file_system_reason
 
             reason = file_system_reason(path)
             if reason is not None:
@@ -248,7 +248,7 @@ def prepare(path: Path, *, create: bool, report: Callable[[str], None]) -> None:
             raise DatabaseMissing(f"{path}: cannot create it, {path.parent} is not a directory")
     elif current_revision(path) == HEAD_REVISION:
         return
-    from communique import migrate
+    from communique.db import migrate
 
     migrate.bring_to_head(path, report)
 

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from communique.checks import backup
+from communique.db.checks import backup
 from communique.errors import CommuniqueError
 
 __all__ = ["backup_beside", "free_name"]

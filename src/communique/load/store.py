@@ -33,8 +33,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from communique.database import as_lost, begin_immediate, lost_by, rows_in, stored_digests
-from communique.decoding import DecodedText
+from communique.db.database import as_lost, begin_immediate, lost_by, rows_in, stored_digests
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import (
@@ -46,8 +45,9 @@ from communique.extract.records import (
     SourceRef,
     TopicRef,
 )
-from communique.indexing import DeferredIndex
-from communique.workers import Extracted, Extractor, Failed
+from communique.inputs.decoding import DecodedText
+from communique.load.indexing import DeferredIndex
+from communique.load.workers import Extracted, Extractor, Failed
 
 __all__ = ["LoadResult", "Outcome", "Store", "Writer", "document_status"]
 

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from communique.database import begin_immediate
+from communique.db.database import begin_immediate
 
 __all__ = ["FULL_TEXT", "DeferredIndex", "indexed_rows", "merge_if_mostly_new"]
 

@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from communique.filters import Filters, article_conditions, point_conditions
-from communique.output import stream_rows
+from communique.cli.output import stream_rows
+from communique.read.filters import Filters, article_conditions, point_conditions
 
 __all__ = ["EXPORTS", "export"]
 

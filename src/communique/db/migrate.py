@@ -18,8 +18,8 @@ from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
-from communique.backups import backup_beside
-from communique.database import current_revision, finish_writing, write_engine
+from communique.db.backups import backup_beside
+from communique.db.database import current_revision, finish_writing, write_engine
 from communique.errors import CommuniqueError, SchemaTooNew
 from communique.resources import migrations_dir
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from communique.errors import CommuniqueError
-from communique.filters import Filters, article_conditions, point_conditions
+from communique.read.filters import Filters, article_conditions, point_conditions
 
 __all__ = [
     "Listing",

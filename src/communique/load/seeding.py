@@ -14,13 +14,13 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from communique.decoding import DecodedText, decode
 from communique.errors import InputRefused, TransactionLost
 from communique.extract import extract
 from communique.extract.records import CaptureHints
-from communique.inputs import Capture, InputProblem
-from communique.store import LoadResult, Outcome, Store
-from communique.workers import START_AFTER, Ahead, Extractor, Job
+from communique.inputs.decoding import DecodedText, decode
+from communique.inputs.files import Capture, InputProblem
+from communique.load.store import LoadResult, Outcome, Store
+from communique.load.workers import START_AFTER, Ahead, Extractor, Job
 
 __all__ = ["Report", "SeedSummary", "seed"]
 
@@ -134,8 +134,8 @@ def seed(
     more than `workers_after` documents extract in that many worker processes. A failure of
     the database itself (a full disk) stops the load: the summary says so (`stopped`), and
     accounts for the batches committed before it."""
-    from communique.database import connect, fold_log, write_connection
-    from communique.indexing import indexed_rows, merge_if_mostly_new
+    from communique.db.database import connect, fold_log, write_connection
+    from communique.load.indexing import indexed_rows, merge_if_mostly_new
 
     with closing(connect(database, readonly=True)) as reading:
         before = indexed_rows(reading.cursor())

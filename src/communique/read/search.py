@@ -12,8 +12,8 @@ import sqlite3
 from typing import Any
 
 from communique.errors import CommuniqueError
-from communique.filters import Filters, article_conditions, point_conditions
-from communique.queries import Listing, partial_date
+from communique.read.filters import Filters, article_conditions, point_conditions
+from communique.read.listings import Listing, partial_date
 
 __all__ = ["MATCH_END", "MATCH_START", "MAX_TERMS", "SEARCH_IN", "search", "terms"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from communique.archives import ArchiveProblem, read_archive
 from communique.errors import CommuniqueError, InputRefused
 from communique.extract.records import RECORD_FORMAT, CaptureHints
+from communique.inputs.archives import ArchiveProblem, read_archive
 from communique.resources import seed_dir
 
 __all__ = [

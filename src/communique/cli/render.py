@@ -1,6 +1,6 @@
 """An article as text for reading in a terminal: what `communique show` prints.
 
-Every line is made printable as the text is put together (communique.display): a headline,
+Every line is made printable as the text is put together (communique.cli.display): a headline,
 name or point that holds a newline or an escape sequence shows it escaped, on one line.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from communique.display import printable
+from communique.cli.display import printable
 
 __all__ = ["render_article", "render_report"]
 

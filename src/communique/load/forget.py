@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, cast
 
-from communique.backups import backup_beside
-from communique.database import IN_LIST_SIZE, finish_writing, rows_in, write_engine
+from communique.db.backups import backup_beside
+from communique.db.database import IN_LIST_SIZE, finish_writing, rows_in, write_engine
 from communique.errors import CommuniqueError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from communique.workers import Extractor
+    from communique.load.workers import Extractor
 
 __all__ = ["ForgetPlan", "forget", "plan"]
 
@@ -184,8 +184,8 @@ def _rewrite_from(
     """Rewrite an article from the capture that is now its first, as `reparse` would; false
     when that capture no longer extracts to this article (extraction has changed since)."""
     from communique.extract.records import CaptureHints
-    from communique.reparse import _rewrite
-    from communique.store import Writer
+    from communique.load.reparse import _rewrite
+    from communique.load.store import Writer
 
     text, url, year, form = driver.execute(
         "SELECT raw_text, url, given_year, format FROM documents WHERE id = ?", [document_id]
