@@ -106,7 +106,7 @@ def test_ctrl_c_stops_a_statement_of_every_reading_command(seeded: Path) -> None
     """Listings, `show`, `search` and `export` read through `AppContext.reader`, in process
     here, with Ctrl-C sent to this process in the middle of an endless statement. (Should the
     statement not stop, SQLite is told to give up after ten seconds, and the test fails.)"""
-    from communique.cli.main import AppContext
+    from communique.cli.context import AppContext
 
     app = AppContext(database=str(seeded), verbose=False)
     started = time.monotonic()

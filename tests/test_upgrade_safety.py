@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from communique.db import migrate
-from communique.db.database import HEAD_REVISION
+from communique.db.schema import HEAD_REVISION
 
 from conftest import RunCli, sql, unavailable
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from communique.cli.main import AppContext
+from communique.cli.context import AppContext
 
 if TYPE_CHECKING:
     pass

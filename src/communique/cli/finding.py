@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from communique.cli.main import AppContext
+from communique.cli.context import AppContext
 from communique.cli.options import (
     Integer,
     filter_options,
@@ -159,6 +159,7 @@ def export(
     Example:
         communique export --what points --topic sanctions --format csv -o sanctions.csv
     """
+    from communique.cli.output import stream_rows
     from communique.read import listings
     from communique.read.export import export as run
 
@@ -166,12 +167,14 @@ def export(
     with app.reader() as connection:
         resolved = listings.resolve(connection, filters)
         if output is None:
-            run(connection, what, resolved, fmt, stdout_for(fmt), formula_guard)
+            columns, rows = run(connection, what, resolved)
+            stream_rows(columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
             return
         from pathlib import Path
 
         from communique.db.paths import text_output
 
         with text_output(Path(output), app.database, force=force) as out:
-            count = run(connection, what, resolved, fmt, out, formula_guard)
+            columns, rows = run(connection, what, resolved)
+            count = stream_rows(columns, rows, fmt, out, formula_guard=formula_guard)
     app.report(f"exported {count} {what} to {output}")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from communique.cli.main import AppContext
+from communique.cli.context import AppContext
 
 
 @click.command()

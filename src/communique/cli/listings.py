@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from communique.cli.main import AppContext
+from communique.cli.context import AppContext
 from communique.cli.options import (
     Integer,
     filter_options,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from communique.cli.main import AppContext, ExitStatus
+from communique.cli.context import AppContext, ExitStatus
 from communique.cli.options import stdout_for, vocabulary_options
 
 

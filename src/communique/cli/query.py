@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from communique.cli.main import AppContext
+from communique.cli.context import AppContext
 from communique.cli.options import format_option, stdout_for, timeout_option
 
 QUERY_TIMEOUT = 30.0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from communique.cli.main import AppContext, ExitStatus
+from communique.cli.context import AppContext, ExitStatus
 from communique.cli.options import Integer, extractor_for, vocabulary_options
 
 if TYPE_CHECKING:

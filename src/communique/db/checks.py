@@ -13,11 +13,11 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from communique.db.database import BUSY_TIMEOUT_MS, HEAD_REVISION, connect, current_revision
+from communique.db.database import BUSY_TIMEOUT_MS, connect
 from communique.db.interrupts import watched
 from communique.db.paths import written_whole
+from communique.db.schema import FULL_TEXT, HEAD_REVISION, current_revision
 from communique.errors import CommuniqueError
-from communique.load.indexing import FULL_TEXT
 
 __all__ = ["CheckReport", "backup", "check"]
 

@@ -13,32 +13,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique.errors import CommuniqueError, DatabaseMissing, TransactionLost
+from communique.errors import TransactionLost
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
-    "HEAD_REVISION",
     "as_lost",
     "begin_immediate",
     "connect",
-    "current_revision",
     "finish_writing",
     "fold_log",
     "lost_by",
-    "prepare",
     "rows_in",
     "signals_held",
     "stored_digests",
     "write_connection",
     "write_engine",
 ]
-
-HEAD_REVISION = "0004"
-"""The newest migration; a test checks that it is Alembic's head. Knowing it without importing
-Alembic lets every command see at once whether a database needs migrating."""
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a connection waits for another writer before giving up."""
@@ -196,61 +189,6 @@ def rows_in(cursor: sqlite3.Cursor, query: str, keys: list[str]) -> Iterator[Any
 def stored_digests(cursor: sqlite3.Cursor, digests: list[str]) -> set[str]:
     """Of these sha256 digests, those of the documents the connection sees stored."""
     return {row[0] for row in rows_in(cursor, "SELECT sha256 FROM documents WHERE sha256", digests)}
-
-
-def current_revision(path: Path) -> str | None:
-    """The schema revision recorded in the file, or None for a new, empty database.
-
-    A file that holds tables but no revision is someone else's database, and is refused
-    rather than having communique's tables added to it.
-    """
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                )
-            }
-            row = (
-                connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                if "alembic_version" in tables
-                else None
-            )
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as error:
-        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN:  # not damage: see why
-            from communique.db.paths import file_system_reason
-
-            reason = file_system_reason(path)
-            if reason is not None:
-                raise CommuniqueError(reason) from None
-        raise CommuniqueError(f"{path}: cannot read it as an SQLite database ({error})") from None
-    if row is None and tables - {"alembic_version"}:
-        raise CommuniqueError(
-            f"{path}: not a communique database (it holds other tables);"
-            " name another file with --db"
-        )
-    return row[0] if row else None
-
-
-def prepare(path: Path, *, create: bool, report: Callable[[str], None]) -> None:
-    """Make sure the file exists (when `create`) and its schema is at head, migrating if not."""
-    if not path.exists():
-        if not create:
-            raise DatabaseMissing(
-                f"{path}: no such database; load something first with `communique seed`"
-                " or name another file with --db"
-            )
-        if not path.parent.is_dir():
-            raise DatabaseMissing(f"{path}: cannot create it, {path.parent} is not a directory")
-    elif current_revision(path) == HEAD_REVISION:
-        return
-    from communique.db import migrate
-
-    migrate.bring_to_head(path, report)
 
 
 def _set_pragmas(connection: sqlite3.Connection, *, foreign_keys: bool) -> None:

@@ -19,7 +19,8 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
 from communique.db.backups import backup_beside
-from communique.db.database import current_revision, finish_writing, write_engine
+from communique.db.database import finish_writing, write_engine
+from communique.db.schema import current_revision
 from communique.errors import CommuniqueError, SchemaTooNew
 from communique.resources import migrations_dir
 

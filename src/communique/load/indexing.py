@@ -21,14 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from communique.db.database import begin_immediate
+from communique.db.schema import FULL_TEXT
 
-__all__ = ["FULL_TEXT", "DeferredIndex", "indexed_rows", "merge_if_mostly_new"]
-
-FULL_TEXT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("articles_fts", "articles", ("headline", "body")),
-    ("declaration_points_fts", "declaration_points", ("text",)),
-)
-"""Each full-text index, the table it indexes and its columns (migration 0003)."""
+__all__ = ["DeferredIndex", "indexed_rows", "merge_if_mostly_new"]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any
 
-from communique.cli.output import stream_rows
 from communique.read.filters import Filters, article_conditions, point_conditions
 
 __all__ = ["EXPORTS", "export"]
@@ -62,15 +61,9 @@ def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
 
 
 def export(
-    connection: sqlite3.Connection,
-    what: str,
-    filters: Filters,
-    fmt: str,
-    out: TextIO,
-    formula_guard: bool = True,
-) -> int:
-    """Write the rows of `what` that pass `filters`; returns how many were written. csv text
-    cells that begin like a formula get a leading apostrophe unless `formula_guard` is off."""
+    connection: sqlite3.Connection, what: str, filters: Filters
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """The columns of `what`, and its rows that pass `filters`, fetched a few hundred at a
+    time as they are read: an export never holds the whole result."""
     cursor = connection.execute(EXPORTS[what], filters.params())
-    columns = [column[0] for column in cursor.description]
-    return stream_rows(columns, _rows(cursor), fmt, out, formula_guard=formula_guard)
+    return [column[0] for column in cursor.description], _rows(cursor)

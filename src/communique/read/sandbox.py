@@ -24,8 +24,8 @@ from typing import Any
 
 from communique.db.database import connect
 from communique.db.interrupts import watched
+from communique.db.schema import FULL_TEXT
 from communique.errors import CommuniqueError, ReadOnlyViolation
-from communique.load.indexing import FULL_TEXT
 
 __all__ = ["QueryResult", "run_query"]
 
