@@ -18,8 +18,10 @@ from conftest import SHARED, sql, unavailable
 CORPUS = SHARED / "corpus" / "kcna-2024-dev.json"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _corpus_present() -> None:
+    """First of the module's fixtures (its scope is as wide as theirs, and it is autouse), so
+    that a missing corpus is said before a fixture tries to load it."""
     if not CORPUS.exists():
         unavailable(f"the dev corpus is expected at {CORPUS} (a checkout beside shared/)")
 
