@@ -1,0 +1,85 @@
+"""The documentation as people meet it: every command's help renders cleanly with an example,
+the generated command reference matches the commands, links lead somewhere, and the README
+stays short enough to read in five minutes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from communique.cli import main
+from communique.cli.reference import REGENERATE, reference
+
+from conftest import PROJECT_ROOT
+
+README = PROJECT_ROOT / "README.md"
+DOCS = PROJECT_ROOT / "docs"
+MARKDOWN = [
+    README,
+    PROJECT_ROOT / "CHANGELOG.md",
+    PROJECT_ROOT / "CONTRIBUTING.md",
+    *sorted(DOCS.glob("*.md")),
+]
+_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+_FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+_CODE = re.compile(r"`[^`\n]*`")
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(main), ids=lambda path: " ".join(path) or "main")
+def test_help_renders_with_an_example(path: tuple[str, ...]) -> None:
+    """click keeps an indented block as written only after a line holding the backspace
+    character; a docstring that spells it `\\b` prints a literal backslash and b instead."""
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "\\b" not in result.output
+    assert "\b" not in result.output
+    assert re.search(r"^ +Example:\n +communique ", result.output, re.M), result.output
+
+
+def test_reference_matches_the_commands() -> None:
+    written = (DOCS / "reference.md").read_text(encoding="utf-8")
+    assert written == reference(), (
+        f"docs/reference.md differs from the commands' --help; regenerate it: {REGENERATE}"
+    )
+
+
+def _prose(document: Path) -> str:
+    """The document without its code, where brackets and parentheses are not links."""
+    return _CODE.sub("", _FENCE.sub("", document.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("document", MARKDOWN, ids=lambda path: path.name)
+def test_relative_links_lead_to_files(document: Path) -> None:
+    targets = [
+        target.split("#", 1)[0]
+        for target in _LINK.findall(_prose(document))
+        if not re.match(r"[a-z]+:|#", target)
+    ]
+    missing = [target for target in targets if not (document.parent / target).exists()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("document", MARKDOWN, ids=lambda path: path.name)
+def test_named_test_files_exist(document: Path) -> None:
+    """A promise names the test that holds it; that test must be there."""
+    named = set(re.findall(r"tests/[\w/]+\.py", document.read_text(encoding="utf-8")))
+    assert sorted(name for name in named if not (PROJECT_ROOT / name).exists()) == []
+
+
+def test_readme_is_short() -> None:
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 200, f"README.md has {len(lines)} lines; move detail into docs/"
