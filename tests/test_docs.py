@@ -5,6 +5,7 @@ stays short enough to read in five minutes."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import click
@@ -83,3 +84,52 @@ def test_named_test_files_exist(document: Path) -> None:
 def test_readme_is_short() -> None:
     lines = README.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 200, f"README.md has {len(lines)} lines; move detail into docs/"
+
+
+def _documented_columns() -> dict[frozenset[str], set[str]]:
+    """docs/schema.md's sections: the tables or views each heading names, and the columns its
+    table of columns names."""
+    found: dict[frozenset[str], set[str]] = {}
+    names: frozenset[str] = frozenset()
+    for line in (DOCS / "schema.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("### "):
+            names = frozenset(re.findall(r"`(\w+)`", line))
+            found[names] = set()
+        elif line.startswith("| `") and names:
+            found[names].update(re.findall(r"`(\w+)`", line.split("|")[1]))
+    return found
+
+
+def test_schema_page_names_every_table_view_and_column(seeded: Path) -> None:
+    """What users write their own SQL against is all on the page, by its real names."""
+    connection = sqlite3.connect(seeded)
+    try:
+        objects = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+                " AND name NOT LIKE 'sqlite_%' AND name NOT GLOB '*_fts_*'"
+            )
+        ]
+        actual = {
+            name: {row[1] for row in connection.execute(f"PRAGMA table_info('{name}')")}
+            for name in objects
+        }
+    finally:
+        connection.close()
+    documented = _documented_columns()
+    assert sorted(set().union(*documented)) == sorted(actual)
+    for names, columns in documented.items():
+        assert columns == set().union(*(actual[name] for name in names)), sorted(names)
+
+
+def test_schema_page_queries_run(seeded: Path) -> None:
+    text = (DOCS / "schema.md").read_text(encoding="utf-8")
+    queries = re.findall(r"^```sql\n(.*?)^```", text, re.S | re.M)
+    assert len(queries) >= 14
+    connection = sqlite3.connect(f"file:{seeded}?mode=ro", uri=True)
+    try:
+        for query in queries:
+            connection.execute(query).fetchall()
+    finally:
+        connection.close()
