@@ -63,15 +63,24 @@ def _prose(document: Path) -> str:
     return _CODE.sub("", _FENCE.sub("", document.read_text(encoding="utf-8")))
 
 
+def _anchors(document: Path) -> set[str]:
+    """The anchors GitHub gives the document's headings."""
+    headings = re.findall(r"^#+ (.*)$", _FENCE.sub("", document.read_text(encoding="utf-8")), re.M)
+    return {re.sub(r"[^\w\- ]", "", heading).lower().replace(" ", "-") for heading in headings}
+
+
 @pytest.mark.parametrize("document", MARKDOWN, ids=lambda path: path.name)
-def test_relative_links_lead_to_files(document: Path) -> None:
-    targets = [
-        target.split("#", 1)[0]
-        for target in _LINK.findall(_prose(document))
-        if not re.match(r"[a-z]+:|#", target)
-    ]
-    missing = [target for target in targets if not (document.parent / target).exists()]
-    assert missing == []
+def test_relative_links_lead_somewhere(document: Path) -> None:
+    """Every link to a file of the project, or to a heading in one, finds it."""
+    broken = []
+    for target in _LINK.findall(_prose(document)):
+        if re.match(r"[a-z]+:", target):
+            continue
+        name, _, anchor = target.partition("#")
+        path = document.parent / name if name else document
+        if not path.exists() or (anchor and anchor not in _anchors(path)):
+            broken.append(target)
+    assert broken == []
 
 
 def test_every_promise_names_test_files_that_exist() -> None:
