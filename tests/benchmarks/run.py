@@ -3,11 +3,11 @@
 Run from the project root (needs `pip install -e '.[bench]'` and ../shared/corpus):
 
     python tests/benchmarks/run.py                      # 10,000 and 100,000 articles, 3 runs
-    python tests/benchmarks/run.py --sizes 2000 --repeat 1 --no-readme   # a quick look
+    python tests/benchmarks/run.py --sizes 2000 --repeat 1 --no-write    # a quick look
 
 It builds scaled corpora from the dev corpus (every text varied so that no two are equal),
 measures each side in the same run on the same disk, prints a table, and writes the figures
-with the machine's description into the README's Performance section. Medians throughout;
+with the machine's description into docs/performance.md, between its markers. Medians throughout;
 only ratios between figures of one run mean anything on a shared machine, and figures that are
 compared are taken in turn (ingest, floor, peer in each round; every size in each round of
 queries), so that the machine's drift over minutes falls on both sides of a ratio.
@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "kcna-2024-dev.json"
 BIN = Path(sys.executable).parent
-README = ROOT / "README.md"
+FIGURES = ROOT / "docs" / "performance.md"
 START, END = "<!-- performance:start -->", "<!-- performance:end -->"
 SEARCH_TERMS = ("nuclear", "sanctions", '"military exercises"', "reunif*", "missile AND launch")
 
@@ -492,8 +492,8 @@ def machine() -> str:
     )
 
 
-def write_readme(lines: list[str], command: str) -> None:
-    text = README.read_text(encoding="utf-8")
+def write_figures(lines: list[str], command: str) -> None:
+    text = FIGURES.read_text(encoding="utf-8")
     block = "\n".join(
         [
             START,
@@ -508,15 +508,15 @@ def write_readme(lines: list[str], command: str) -> None:
     if START in text:
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
     else:
-        text = text.rstrip() + "\n\n## Performance\n\n" + block + "\n"
-    README.write_text(text, encoding="utf-8")
+        text = text.rstrip() + "\n\n## Figures\n\n" + block + "\n"
+    FIGURES.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print the figures only")
     options = parser.parse_args(argv)
     if not CORPUS.exists():
         raise SystemExit(f"{CORPUS} is not here; the benchmark builds its corpora from it")
@@ -537,11 +537,11 @@ def main(argv: list[str] | None = None) -> None:
         startup = measure_startup(options.repeat)
     lines = table(results, startup)
     print("\n".join(lines))
-    if not options.no_readme:
+    if not options.no_write:
         command = "python tests/benchmarks/run.py" + (
             "" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:])
         )
-        write_readme(lines, command.strip())
+        write_figures(lines, command.strip())
 
 
 if __name__ == "__main__":

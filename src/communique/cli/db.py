@@ -61,6 +61,10 @@ def upgrade(app: AppContext, revision: str, no_backup: bool) -> None:
 
     A database that holds documents is first copied beside itself (communique.db.0003.bak
     for one at revision 0003; a name already taken gets a number, never replaced).
+
+    \b
+    Example:
+        communique --db archive.db db upgrade
     """
     from communique.db import migrate
 
@@ -75,6 +79,10 @@ def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
     """Downgrade the schema to REVISION ("base" removes every table communique made).
 
     A database that holds documents is first copied beside itself, as by `db upgrade`.
+
+    \b
+    Example:
+        communique db downgrade 0003
     """
     from communique.db import migrate
 
@@ -85,7 +93,12 @@ def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
 @db.command()
 @click.pass_obj
 def current(app: AppContext) -> None:
-    """Print the database's schema revision, and whether it is the newest."""
+    """Print the database's schema revision, and whether it is the newest.
+
+    \b
+    Example:
+        communique db current
+    """
     from communique.db import migrate
 
     _require(app)
@@ -96,7 +109,12 @@ def current(app: AppContext) -> None:
 
 @db.command()
 def history() -> None:
-    """List the schema's revisions, newest first."""
+    """List the schema's revisions, newest first.
+
+    \b
+    Example:
+        communique db history
+    """
     from communique.db import migrate
 
     for revision, down, message in migrate.history():

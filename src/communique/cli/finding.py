@@ -56,7 +56,7 @@ def search(
     "phrases in double quotes", prefixes (reunif*), AND, OR and NOT. Matched words are
     bold on a terminal and [bracketed] elsewhere.
 
-    \\b
+    \b
     Example:
         communique search '"peaceful in its nature" OR reunif*' --party russia
     """
@@ -155,7 +155,7 @@ def export(
     database nor one of its -wal, -shm or -journal files, and never replaces an existing
     file without --force.
 
-    \\b
+    \b
     Example:
         communique export --what points --topic sanctions --format csv -o sanctions.csv
     """
