@@ -104,7 +104,8 @@ def test_tagging_finds_exactly_what_every_term_finds(seed_text: str, tmp_path: P
     assert [t.slug for t in load_taxonomy(extra).tag("The People's Army")] == ["armies"]
 
 
-def test_points_by_topic(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_points_by_topic(cli: RunCli) -> None:
     result = cli("points", "--topic", "economic-cooperation", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["ordinal"] for row in rows] == ["6", "7"]
@@ -212,7 +213,8 @@ def dated(cli: RunCli, db_path: Path, tmp_path: Path) -> Path:
     return db_path
 
 
-def test_partial_dates_in_listings(cli: RunCli, dated: Path) -> None:
+@pytest.mark.usefixtures("dated")
+def test_partial_dates_in_listings(cli: RunCli) -> None:
     rows = json.loads(cli("articles", "--format", "json").stdout)
     assert [(row["headline"], row["published"]) for row in rows] == [
         ("A headline", "2000-07-21"),
@@ -234,9 +236,8 @@ def test_partial_dates_in_listings(cli: RunCli, dated: Path) -> None:
         (("--since", "2000", "--include-undated"), ["A", "B", "C", "D"]),
     ],
 )
-def test_partial_date_filters(
-    cli: RunCli, dated: Path, options: tuple[str, ...], headlines: list[str]
-) -> None:
+@pytest.mark.usefixtures("dated")
+def test_partial_date_filters(cli: RunCli, options: tuple[str, ...], headlines: list[str]) -> None:
     rows = json.loads(cli("articles", *options, "--format", "json").stdout)
     assert [row["headline"][0] for row in rows] == headlines
 

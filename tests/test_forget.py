@@ -45,13 +45,13 @@ def _rows(db: Path, *, vocabulary: bool = True) -> dict[str, list[tuple[object, 
     """Every row of every table but the full-text indexes' own, with plain sqlite3; a load's
     time is left out (a load again is at another time)."""
     names = [
-        name
+        str(name)
         for (name,) in sql(
             db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"
         )
         if vocabulary or name not in VOCABULARY
     ]
-    found = {}
+    found: dict[str, list[tuple[object, ...]]] = {}
     for name in names:
         columns = [row[1] for row in sql(db, f'PRAGMA table_info("{name}")')]
         listed = ", ".join(f'"{column}"' for column in columns if column != "received_at")
@@ -313,7 +313,6 @@ def test_the_names_of_inputs(
     cli: RunCli,
     db_path: Path,
     tmp_path: Path,
-    seed_text: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A relative path as `seed` resolved it, one record of an archive, standard input as

@@ -166,7 +166,8 @@ def test_a_search_past_its_time_limit_is_stopped_with_one_line(many_articles: Pa
     assert seconds < 4.0  # unstopped, the search takes seconds more
 
 
-def test_a_search_of_too_many_terms_is_refused(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_a_search_of_too_many_terms_is_refused(cli: RunCli) -> None:
     result = cli("search", " ".join(["reunif*"] * (MAX_TERMS + 1)))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
@@ -286,7 +287,8 @@ def test_query_memory_does_not_grow_with_the_result(seeded: Path) -> None:
     assert peak_mib < 60, f"peak RSS {peak_mib} MiB"
 
 
-def test_signal_handlers_are_put_back_after_a_command(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_signal_handlers_are_put_back_after_a_command(cli: RunCli) -> None:
     """A program that runs communique's commands in process keeps its own handlers."""
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     assert cli("query", "SELECT 1").exit_code == 0

@@ -39,8 +39,9 @@ TABLES = [
 def _tables(db: Path) -> list[str]:
     """The tables the models describe (not Alembic's, not the full-text index's)."""
     rows = sql(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    names = [str(name) for (name,) in rows]
     return [
-        name for (name,) in rows if name != "alembic_version" and described_by_models(name, "table")
+        name for name in names if name != "alembic_version" and described_by_models(name, "table")
     ]
 
 
@@ -284,7 +285,8 @@ def test_0002_downgrades_and_upgrades_again_with_data(revision_0001: Path, cli: 
     assert sql(revision_0001, "PRAGMA foreign_key_check") == []
 
 
-def test_an_unknown_revision_is_one_clear_line(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_an_unknown_revision_is_one_clear_line(cli: RunCli) -> None:
     result = cli("db", "upgrade", "nonsense")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot move to revision 'nonsense':")

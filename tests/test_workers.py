@@ -13,7 +13,7 @@ from communique.db.migrate import bring_to_head
 from communique.extract import CaptureHints, Extraction, extract
 from communique.inputs.files import captures
 from communique.load.seeding import SeedSummary, seed
-from communique.load.workers import NICENESS
+from communique.load.workers import NICENESS, Extractor
 
 from conftest import sql, write_variants
 
@@ -34,14 +34,14 @@ def _texts(folder: Path, seed_text: str, count: int) -> Path:
     return folder
 
 
-def _load(db: Path, folder: Path, jobs: int, extractor: object = extract) -> SeedSummary:
+def _load(db: Path, folder: Path, jobs: int, extractor: Extractor = extract) -> SeedSummary:
     bring_to_head(db, lambda _: None)
     failures: list[str] = []
     summary = seed(
         db,
         captures([str(folder)]),
-        lambda origin, message, result: failures.append(message) if message else None,
-        extractor,  # type: ignore[arg-type]
+        lambda _origin, message, _result: failures.append(message) if message else None,
+        extractor,
         jobs=jobs,
         workers_after=5,
     )
