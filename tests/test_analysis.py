@@ -294,6 +294,7 @@ def test_exported_articles_load_back_as_the_same_articles(seeded: Path, tmp_path
     assert sql(again, POINT_FIELDS) == sql(seeded, POINT_FIELDS)
 
 
+@pytest.mark.slow
 def test_the_corpus_round_trips_through_export(tmp_path: Path) -> None:
     source = tmp_path / "corpus.db"
     corpus = SHARED / "corpus" / "kcna-2024-dev.json"

@@ -15,11 +15,14 @@ from communique.cli import main
 
 from conftest import SHARED, sql, unavailable
 
+pytestmark = pytest.mark.slow
+
 CORPUS = SHARED / "corpus" / "kcna-2024-dev.json"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _corpus_present() -> None:
+    """Module-scoped, so that it runs before `corpus_db` would try to load a missing file."""
     if not CORPUS.exists():
         unavailable(f"the dev corpus is expected at {CORPUS} (a checkout beside shared/)")
 

@@ -223,6 +223,7 @@ def test_an_article_its_remaining_capture_no_longer_gives_is_said(
     assert sql(db_path, "SELECT count(*) FROM declaration_points") == [(7,)]
 
 
+@pytest.mark.slow
 def test_off_a_terminal_it_refuses_without_yes(db_path: Path, two_files: tuple[Path, Path]) -> None:
     archive, text = two_files
     assert run_console("--db", str(db_path), "seed", str(text), str(archive)).returncode == 0
@@ -262,6 +263,7 @@ def _on_a_terminal(db: Path, answer: bytes, *args: str) -> subprocess.CompletedP
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
+@pytest.mark.slow
 def test_on_a_terminal_it_asks_first(db_path: Path, two_files: tuple[Path, Path]) -> None:
     archive, text = two_files
     assert run_console("--db", str(db_path), "seed", str(text), str(archive)).returncode == 0
@@ -368,6 +370,7 @@ def test_a_failure_part_way_forgets_nothing(
     assert _rows(db_path) == before
 
 
+@pytest.mark.slow
 def test_forgetting_half_of_the_corpus_leaves_the_other_half_as_if_loaded_alone(
     cli: RunCli, db_path: Path, tmp_path: Path
 ) -> None:

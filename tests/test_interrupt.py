@@ -19,6 +19,8 @@ import pytest
 
 from conftest import RunCli, console_script, run_console, write_variants
 
+pytestmark = pytest.mark.slow
+
 ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)"
 ENDLESS_COUNT = f"{ENDLESS} SELECT count(*) FROM n"
 """Runs for ever in one statement, without a row to write."""

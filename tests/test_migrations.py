@@ -161,6 +161,7 @@ def test_db_history_lists_revisions(cli: RunCli) -> None:
     )
 
 
+@pytest.mark.slow
 def test_plain_alembic_works_from_the_project_root(tmp_path: Path) -> None:
     alembic = Path(sys.executable).parent / "alembic"
     env = {"COMMUNIQUE_DB": str(tmp_path / "plain.db"), "PATH": str(alembic.parent)}

@@ -164,6 +164,7 @@ def _store_of_40(tmp_path: Path, seed_text: str) -> Path:
     return db
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("existing", [False, True])
 def test_an_export_that_fails_half_way_leaves_nothing_behind(
     tmp_path: Path, seed_text: str, existing: bool
@@ -190,6 +191,7 @@ def test_an_export_that_fails_half_way_leaves_nothing_behind(
     assert _temporaries(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "reason"),
     [

@@ -195,6 +195,7 @@ def _stale(db: Path) -> int:
     return int(str(sql(db, "SELECT count(*) FROM documents WHERE error = 'stale'")[0][0]))
 
 
+@pytest.mark.slow
 def test_ctrl_c_and_sigterm_end_a_reparse_cleanly_at_any_moment(tmp_path: Path) -> None:
     """Ctrl-C and SIGTERM, sent at varied moments of a running `reparse`, end it exactly as
     they end `seed`: one line on stderr and status 1 or 143, with every document committed

@@ -9,6 +9,8 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from communique.db.migrate import bring_to_head
 from communique.extract import CaptureHints, Extraction, extract
 from communique.inputs.files import captures
@@ -89,6 +91,7 @@ def failing_extractor(text: str, hints: CaptureHints) -> Extraction:
     return extract(text, hints)
 
 
+@pytest.mark.slow
 def test_a_failure_in_a_worker_is_recorded_with_its_document(
     tmp_path: Path, seed_text: str
 ) -> None:
@@ -121,6 +124,7 @@ def dying_extractor(marker: Path, text: str, hints: CaptureHints) -> Extraction:
     return marking_extractor(text, hints)
 
 
+@pytest.mark.slow
 def test_a_dead_worker_costs_no_document(tmp_path: Path, seed_text: str) -> None:
     folder = _texts(tmp_path / "texts", seed_text, 70)
     alone, dying, marker = tmp_path / "alone.db", tmp_path / "dying.db", tmp_path / "died"
