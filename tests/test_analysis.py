@@ -84,6 +84,7 @@ def _texts_to_tag(seed_text: str) -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 def test_tagging_finds_exactly_what_every_term_finds(seed_text: str, tmp_path: Path) -> None:
     """`tag` runs only the terms whose first word begins some word of the text, found with
     one pattern and a byte table; that must change nothing, also where one term's first word
