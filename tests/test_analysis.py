@@ -84,6 +84,7 @@ def _texts_to_tag(seed_text: str) -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 def test_tagging_finds_exactly_what_every_term_finds(seed_text: str, tmp_path: Path) -> None:
     """`tag` runs only the terms whose first word begins some word of the text, found with
     one pattern and a byte table; that must change nothing, also where one term's first word
@@ -104,7 +105,8 @@ def test_tagging_finds_exactly_what_every_term_finds(seed_text: str, tmp_path: P
     assert [t.slug for t in load_taxonomy(extra).tag("The People's Army")] == ["armies"]
 
 
-def test_points_by_topic(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_points_by_topic(cli: RunCli) -> None:
     result = cli("points", "--topic", "economic-cooperation", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["ordinal"] for row in rows] == ["6", "7"]
@@ -212,7 +214,8 @@ def dated(cli: RunCli, db_path: Path, tmp_path: Path) -> Path:
     return db_path
 
 
-def test_partial_dates_in_listings(cli: RunCli, dated: Path) -> None:
+@pytest.mark.usefixtures("dated")
+def test_partial_dates_in_listings(cli: RunCli) -> None:
     rows = json.loads(cli("articles", "--format", "json").stdout)
     assert [(row["headline"], row["published"]) for row in rows] == [
         ("A headline", "2000-07-21"),
@@ -234,9 +237,8 @@ def test_partial_dates_in_listings(cli: RunCli, dated: Path) -> None:
         (("--since", "2000", "--include-undated"), ["A", "B", "C", "D"]),
     ],
 )
-def test_partial_date_filters(
-    cli: RunCli, dated: Path, options: tuple[str, ...], headlines: list[str]
-) -> None:
+@pytest.mark.usefixtures("dated")
+def test_partial_date_filters(cli: RunCli, options: tuple[str, ...], headlines: list[str]) -> None:
     rows = json.loads(cli("articles", *options, "--format", "json").stdout)
     assert [row["headline"][0] for row in rows] == headlines
 
@@ -293,6 +295,7 @@ def test_exported_articles_load_back_as_the_same_articles(seeded: Path, tmp_path
     assert sql(again, POINT_FIELDS) == sql(seeded, POINT_FIELDS)
 
 
+@pytest.mark.slow
 def test_the_corpus_round_trips_through_export(tmp_path: Path) -> None:
     source = tmp_path / "corpus.db"
     corpus = SHARED / "corpus" / "kcna-2024-dev.json"

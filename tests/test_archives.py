@@ -146,7 +146,7 @@ def test_json_lines_and_the_epoch_date(cli: RunCli, db_path: Path, tmp_path: Pat
     ids=["not-json", "truncated", "wrong-shape", "wrong-type", "bad-date", "missing-comma"],
 )
 def test_malformed_archives_name_the_file_and_record(
-    cli: RunCli, db_path: Path, tmp_path: Path, content: str, problems: list[str]
+    cli: RunCli, tmp_path: Path, content: str, problems: list[str]
 ) -> None:
     archive = tmp_path / "bad.json"
     archive.write_text(content, encoding="utf-8")

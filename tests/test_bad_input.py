@@ -88,7 +88,9 @@ def test_cp1252_text_is_decoded_and_its_encoding_recorded(
     (stored,) = sql(db_path, "SELECT raw_text, encoding FROM documents")
     assert stored == (text, "cp1252")
     assert stored[0].encode("cp1252") == raw
-    assert "Worker\u2019s Party" in sql(db_path, "SELECT lead FROM articles")[0][0]
+    ((lead,),) = sql(db_path, "SELECT lead FROM articles")
+    assert isinstance(lead, str)
+    assert "Worker\u2019s Party" in lead
 
 
 def test_text_without_headline_or_dateline_is_kept_with_a_warning(
@@ -189,7 +191,7 @@ def test_unexpected_errors_are_one_line_without_verbose(cli: RunCli, db_path: Pa
     assert "file is not a database" in result.stderr
 
 
-def test_a_path_with_url_characters_names_exactly_that_file(tmp_path: Path, seed_text: str) -> None:
+def test_a_path_with_url_characters_names_exactly_that_file(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from communique.cli import main
@@ -275,7 +277,7 @@ def test_a_batch_that_cannot_commit_stops_the_load_and_reports_none_of_it(
     store = Store(partial(write_connection, db_path))
     assert store.load("first", first, CaptureHints()).outcome is Outcome.ADDED
 
-    def fails(self: DeferredIndex, cursor: object) -> None:
+    def fails(_index: DeferredIndex, _cursor: sqlite3.Cursor) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(DeferredIndex, "catch_up", fails)
@@ -339,7 +341,7 @@ def test_a_failing_document_in_a_batch_fails_alone(
 
 
 def test_repeats_and_second_captures_within_one_batch(
-    db_path: Path, cli: RunCli, seed_text: str, tmp_path: Path
+    db_path: Path, cli: RunCli, seed_text: str
 ) -> None:
     """Rows wait to be written together, so a batch must know its own documents and articles:
     the same bytes twice are one document, the same words in other furniture one article."""
@@ -393,14 +395,14 @@ def test_when_writing_stops_the_batches_committed_before_are_still_accounted_for
     the transaction committed before are still handed over."""
     assert cli("db", "upgrade").exit_code == 0
     pages = write_variants(tmp_path / "pages", seed_text, 4)
-    hold = DeferredIndex.hold.__func__  # type: ignore[attr-defined]
+    hold = DeferredIndex.hold
     transactions = []
 
-    def fails_second(cls: type[DeferredIndex], cursor: sqlite3.Cursor) -> DeferredIndex:
+    def fails_second(_cls: type[DeferredIndex], cursor: sqlite3.Cursor) -> DeferredIndex:
         transactions.append(cursor)
         if len(transactions) == 2:
             raise sqlite3.OperationalError("disk I/O error")
-        return hold(cls, cursor)  # type: ignore[no-any-return]
+        return hold(cursor)
 
     monkeypatch.setattr(DeferredIndex, "hold", classmethod(fails_second))
     results = []

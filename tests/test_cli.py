@@ -42,6 +42,7 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_console_script_runs_the_done_when_commands(tmp_path: Path) -> None:
     """The issue's acceptance commands, through the installed script in a subprocess."""
     env = {"COMMUNIQUE_DB": str(tmp_path / "communique.db")}

@@ -30,6 +30,8 @@ from conftest import (
     write_variants,
 )
 
+pytestmark = pytest.mark.slow
+
 POINTS = 7
 """Points of each generated capture (`write_variants`)."""
 

@@ -83,7 +83,7 @@ def test_year_is_unknown_without_the_manifest(seed_text: str) -> None:
     assert (article.published_year, article.published_month, article.published_day) == (None, 7, 21)
 
 
-def test_lead_and_body(extraction: Extraction, seed_text: str) -> None:
+def test_lead_and_body(extraction: Extraction) -> None:
     article = extraction.article
     assert article is not None
     assert article.lead is not None

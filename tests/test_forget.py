@@ -45,13 +45,13 @@ def _rows(db: Path, *, vocabulary: bool = True) -> dict[str, list[tuple[object, 
     """Every row of every table but the full-text indexes' own, with plain sqlite3; a load's
     time is left out (a load again is at another time)."""
     names = [
-        name
+        str(name)
         for (name,) in sql(
             db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"
         )
         if vocabulary or name not in VOCABULARY
     ]
-    found = {}
+    found: dict[str, list[tuple[object, ...]]] = {}
     for name in names:
         columns = [row[1] for row in sql(db, f'PRAGMA table_info("{name}")')]
         listed = ", ".join(f'"{column}"' for column in columns if column != "received_at")
@@ -223,6 +223,7 @@ def test_an_article_its_remaining_capture_no_longer_gives_is_said(
     assert sql(db_path, "SELECT count(*) FROM declaration_points") == [(7,)]
 
 
+@pytest.mark.slow
 def test_off_a_terminal_it_refuses_without_yes(db_path: Path, two_files: tuple[Path, Path]) -> None:
     archive, text = two_files
     assert run_console("--db", str(db_path), "seed", str(text), str(archive)).returncode == 0
@@ -262,6 +263,7 @@ def _on_a_terminal(db: Path, answer: bytes, *args: str) -> subprocess.CompletedP
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
+@pytest.mark.slow
 def test_on_a_terminal_it_asks_first(db_path: Path, two_files: tuple[Path, Path]) -> None:
     archive, text = two_files
     assert run_console("--db", str(db_path), "seed", str(text), str(archive)).returncode == 0
@@ -313,7 +315,6 @@ def test_the_names_of_inputs(
     cli: RunCli,
     db_path: Path,
     tmp_path: Path,
-    seed_text: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A relative path as `seed` resolved it, one record of an archive, standard input as
@@ -369,6 +370,7 @@ def test_a_failure_part_way_forgets_nothing(
     assert _rows(db_path) == before
 
 
+@pytest.mark.slow
 def test_forgetting_half_of_the_corpus_leaves_the_other_half_as_if_loaded_alone(
     cli: RunCli, db_path: Path, tmp_path: Path
 ) -> None:

@@ -9,14 +9,14 @@ import hashlib
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from communique.db.migrate import bring_to_head
 from communique.inputs import archives
-from communique.inputs.files import Capture, captures
+from communique.inputs.files import Capture, InputProblem, captures
 from communique.load.seeding import seed
 
 from conftest import RunCli, console_script, sql
@@ -120,8 +120,8 @@ def test_awkward_text_loads_whole_with_its_bytes_kept(
     tmp_path: Path,
     seed_text: str,
     name: str,
-    encode,
-    encoding: str,  # type: ignore[no-untyped-def]
+    encode: Callable[[str], bytes],
+    encoding: str,
 ) -> None:
     data = encode(_variant(seed_text, 9))
     page = tmp_path / name
@@ -240,7 +240,7 @@ def test_unreadable_and_vanished_files_fail_alone(tmp_path: Path, seed_text: str
     if os.geteuid() != 0:
         unreadable.write_text(_variant(seed_text, 8), encoding="utf-8")
         unreadable.chmod(0)
-        listed.append(next(iter(captures([str(unreadable)]))))  # type: ignore[arg-type]
+        listed.append(next(iter(captures([str(unreadable)]))))
     else:  # root reads any file: stand in for one the system will not let us read
         listed.append(_capture_that_cannot_be_read(str(unreadable)))
     db = tmp_path / "store.db"
@@ -309,7 +309,7 @@ def test_a_reader_that_breaks_keeps_the_documents_already_loaded(
     page = tmp_path / "good.txt"
     page.write_text(_variant(seed_text, 5), encoding="utf-8")
 
-    def inputs() -> Iterator[Capture]:
+    def inputs() -> Iterator[Capture | InputProblem]:
         yield from captures([str(page)])
         raise RuntimeError("a reader's own bug")
 

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import PROJECT_ROOT, sql
 
-pytestmark = pytest.mark.install
+pytestmark = [pytest.mark.install, pytest.mark.slow]
 
 PROBE = (
     "import communique, communique.resources as r; "

@@ -19,6 +19,8 @@ import pytest
 
 from conftest import RunCli, console_script, run_console, write_variants
 
+pytestmark = pytest.mark.slow
+
 ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)"
 ENDLESS_COUNT = f"{ENDLESS} SELECT count(*) FROM n"
 """Runs for ever in one statement, without a row to write."""
@@ -166,7 +168,8 @@ def test_a_search_past_its_time_limit_is_stopped_with_one_line(many_articles: Pa
     assert seconds < 4.0  # unstopped, the search takes seconds more
 
 
-def test_a_search_of_too_many_terms_is_refused(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_a_search_of_too_many_terms_is_refused(cli: RunCli) -> None:
     result = cli("search", " ".join(["reunif*"] * (MAX_TERMS + 1)))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
@@ -286,7 +289,8 @@ def test_query_memory_does_not_grow_with_the_result(seeded: Path) -> None:
     assert peak_mib < 60, f"peak RSS {peak_mib} MiB"
 
 
-def test_signal_handlers_are_put_back_after_a_command(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_signal_handlers_are_put_back_after_a_command(cli: RunCli) -> None:
     """A program that runs communique's commands in process keeps its own handlers."""
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     assert cli("query", "SELECT 1").exit_code == 0

@@ -12,7 +12,8 @@ import pytest
 from conftest import RunCli
 
 
-def test_articles_table(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_articles_table(cli: RunCli) -> None:
     result = cli("articles")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
@@ -36,21 +37,22 @@ def test_articles_table(cli: RunCli, seeded: Path) -> None:
         (("--until", "2000-07-20"), []),
     ],
 )
-def test_articles_filters(
-    cli: RunCli, seeded: Path, options: tuple[str, ...], ids: list[int]
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_articles_filters(cli: RunCli, options: tuple[str, ...], ids: list[int]) -> None:
     result = cli("articles", *options, "--format", "json")
     assert result.exit_code == 0
     assert [row["id"] for row in json.loads(result.stdout)] == ids
 
 
-def test_articles_rejects_a_bad_date(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_articles_rejects_a_bad_date(cli: RunCli) -> None:
     result = cli("articles", "--since", "21/07/2000")
     assert result.exit_code == 2
     assert "'21/07/2000' is not a date like 2000, 2000-07 or 2000-07-21" in result.stderr
 
 
-def test_points_formats_agree(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_points_formats_agree(cli: RunCli) -> None:
     as_json = json.loads(cli("points", "--format", "json").stdout)
     as_jsonl = [json.loads(line) for line in cli("points", "--format", "jsonl").stdout.splitlines()]
     as_csv = list(csv.DictReader(io.StringIO(cli("points", "--format", "csv").stdout)))
@@ -86,15 +88,15 @@ def test_points_formats_agree(cli: RunCli, seeded: Path) -> None:
         (("--declaration", "1", "--party", "Russia"), [1, 2, 3, 5, 6, 7]),
     ],
 )
-def test_points_filters(
-    cli: RunCli, seeded: Path, options: tuple[str, ...], ordinals: list[int]
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_points_filters(cli: RunCli, options: tuple[str, ...], ordinals: list[int]) -> None:
     result = cli("points", *options, "--format", "json")
     assert result.exit_code == 0
     assert [row["ordinal"] for row in json.loads(result.stdout)] == ordinals
 
 
-def test_sources_and_parties(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_sources_and_parties(cli: RunCli) -> None:
     assert json.loads(cli("sources", "--format", "json").stdout) == [
         {
             "id": 2,
@@ -122,7 +124,7 @@ def test_sources_and_parties(cli: RunCli, seeded: Path) -> None:
     ]
 
 
-def test_empty_listings_still_have_their_columns(cli: RunCli, db_path: Path) -> None:
+def test_empty_listings_still_have_their_columns(cli: RunCli) -> None:
     assert cli("db", "upgrade").exit_code == 0
     assert cli("points", "--format", "csv").stdout == (
         "id,article_id,declaration_id,ordinal,subject,parties,topics,text\n"
@@ -138,7 +140,8 @@ def test_empty_listings_still_have_their_columns(cli: RunCli, db_path: Path) -> 
     ]
 
 
-def test_show_text(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_show_text(cli: RunCli) -> None:
     result = cli("show", "1")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
@@ -160,7 +163,8 @@ def test_show_text(cli: RunCli, seeded: Path) -> None:
     assert lines.count("       held by: DPRK") == 1
 
 
-def test_show_json(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_show_json(cli: RunCli) -> None:
     article = json.loads(cli("show", "1", "--format", "json").stdout)
     assert article["headline"] == "Landmark event in DPRK-Russia history"
     assert article["published"] == "2000-07-21"
@@ -171,7 +175,8 @@ def test_show_json(cli: RunCli, seeded: Path) -> None:
     assert [p["ordinal"] for p in declaration["points"]] == [1, 2, 3, 4, 5, 6, 7]
 
 
-def test_show_an_unknown_article(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_show_an_unknown_article(cli: RunCli) -> None:
     result = cli("show", "42")
     assert result.exit_code == 1
     assert result.stderr == "Error: no article with id 42; `communique articles` lists them\n"
@@ -187,9 +192,7 @@ def test_listings_need_an_existing_database(cli: RunCli, db_path: Path) -> None:
     assert not db_path.exists()
 
 
-def test_json_keeps_text_readable(
-    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
-) -> None:
+def test_json_keeps_text_readable(cli: RunCli, tmp_path: Path, seed_text: str) -> None:
     page = tmp_path / "quotes.txt"
     page.write_text(
         seed_text.replace("Landmark event", "Landmark \u201cevent\u201d"), encoding="utf-8"
@@ -213,20 +216,23 @@ def test_json_keeps_text_readable(
         ),
     ],
 )
+@pytest.mark.usefixtures("seeded")
 def test_unknown_filters_are_errors_not_empty_answers(
-    cli: RunCli, seeded: Path, command: tuple[str, ...], message: str
+    cli: RunCli, command: tuple[str, ...], message: str
 ) -> None:
     result = cli(*command)
     assert result.exit_code == 1
     assert result.stderr == message
 
 
-def test_source_filters_ignore_case(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_source_filters_ignore_case(cli: RunCli) -> None:
     result = cli("articles", "--source", "KCNA", "--format", "csv")
     assert result.stdout.splitlines()[1].startswith("1,2000-07-21,kcna,")
 
 
-def test_report_of_the_seed(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_report_of_the_seed(cli: RunCli) -> None:
     assert json.loads(cli("report", "--format", "json").stdout) == {
         "documents": 1,
         "documents_by_status": {"parsed": 1},

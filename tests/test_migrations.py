@@ -40,8 +40,9 @@ TABLES = [
 def _tables(db: Path) -> list[str]:
     """The tables the models describe (not Alembic's, not the full-text index's)."""
     rows = sql(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    names = [str(name) for (name,) in rows]
     return [
-        name for (name,) in rows if name != "alembic_version" and described_by_models(name, "table")
+        name for name in names if name != "alembic_version" and described_by_models(name, "table")
     ]
 
 
@@ -161,6 +162,7 @@ def test_db_history_lists_revisions(cli: RunCli) -> None:
     )
 
 
+@pytest.mark.slow
 def test_plain_alembic_works_from_the_project_root(tmp_path: Path) -> None:
     alembic = Path(sys.executable).parent / "alembic"
     env = {"COMMUNIQUE_DB": str(tmp_path / "plain.db"), "PATH": str(alembic.parent)}
@@ -285,7 +287,8 @@ def test_0002_downgrades_and_upgrades_again_with_data(revision_0001: Path, cli: 
     assert sql(revision_0001, "PRAGMA foreign_key_check") == []
 
 
-def test_an_unknown_revision_is_one_clear_line(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_an_unknown_revision_is_one_clear_line(cli: RunCli) -> None:
     result = cli("db", "upgrade", "nonsense")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot move to revision 'nonsense':")

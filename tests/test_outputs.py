@@ -119,9 +119,8 @@ def test_no_output_replaces_the_files_sqlite_keeps_beside_the_database(
 # Existing files: replaced only with --force, and then whole.
 
 
-def test_export_replaces_an_existing_file_only_with_force(
-    seeded: Path, tmp_path: Path, cli: RunCli
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_export_replaces_an_existing_file_only_with_force(tmp_path: Path, cli: RunCli) -> None:
     target = tmp_path / "points.csv"
     target.write_text("precious\n", encoding="utf-8")
     target.chmod(0o666)
@@ -137,9 +136,8 @@ def test_export_replaces_an_existing_file_only_with_force(
     assert _temporaries(tmp_path) == []
 
 
-def test_a_new_export_gets_the_mode_of_a_new_file(
-    seeded: Path, tmp_path: Path, cli: RunCli
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_a_new_export_gets_the_mode_of_a_new_file(tmp_path: Path, cli: RunCli) -> None:
     target = tmp_path / "articles.jsonl"
     previous = os.umask(0o027)
     try:
@@ -166,6 +164,7 @@ def _store_of_40(tmp_path: Path, seed_text: str) -> Path:
     return db
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("existing", [False, True])
 def test_an_export_that_fails_half_way_leaves_nothing_behind(
     tmp_path: Path, seed_text: str, existing: bool
@@ -192,6 +191,7 @@ def test_an_export_that_fails_half_way_leaves_nothing_behind(
     assert _temporaries(tmp_path) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "reason"),
     [
@@ -408,8 +408,9 @@ def test_a_database_in_a_read_only_folder_is_not_called_damaged(
         (["seed", "--max-size", TOO_LARGE], "'--max-size'"),
     ],
 )
+@pytest.mark.usefixtures("seeded")
 def test_a_number_too_large_for_sqlite_is_a_usage_error(
-    seeded: Path, cli: RunCli, args: list[str], name: str
+    cli: RunCli, args: list[str], name: str
 ) -> None:
     result = cli(*args)
     assert result.exit_code == 2
@@ -419,7 +420,8 @@ def test_a_number_too_large_for_sqlite_is_a_usage_error(
     )
 
 
-def test_the_largest_and_smallest_integers_still_work(seeded: Path, cli: RunCli) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_the_largest_and_smallest_integers_still_work(cli: RunCli) -> None:
     missing = cli("show", str(LARGEST))
     assert (missing.exit_code, missing.stderr) == (
         1,

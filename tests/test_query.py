@@ -56,7 +56,8 @@ def test_query_refuses_anything_that_writes(
     assert sql(seeded, "SELECT count(*) FROM declaration_points") == [(7,)]
 
 
-def test_query_reads_with_bound_parameters(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_query_reads_with_bound_parameters(cli: RunCli) -> None:
     result = cli(
         "query",
         "SELECT slug, name FROM parties WHERE slug = :slug",
@@ -69,7 +70,8 @@ def test_query_reads_with_bound_parameters(cli: RunCli, seeded: Path) -> None:
     assert json.loads(result.stdout) == [{"slug": "russia", "name": "Russian Federation"}]
 
 
-def test_query_answers_who_took_which_position(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_query_answers_who_took_which_position(cli: RunCli) -> None:
     result = cli(
         "query",
         "SELECT p.ordinal FROM declaration_points p JOIN point_parties pp ON pp.point_id = p.id"
@@ -136,7 +138,8 @@ def test_other_virtual_tables_stay_refused(cli: RunCli, seeded: Path) -> None:
     )
 
 
-def test_reading_pragmas_are_allowed(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_reading_pragmas_are_allowed(cli: RunCli) -> None:
     result = cli("query", "PRAGMA table_info(parties)", "--format", "jsonl")
     assert result.exit_code == 0, result.output
     names = [json.loads(line)["name"] for line in result.stdout.splitlines()]
@@ -150,20 +153,23 @@ def test_a_missing_database_is_an_error_not_an_empty_file(cli: RunCli, db_path: 
     assert not db_path.exists()
 
 
-def test_a_bad_parameter_is_a_usage_error(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_a_bad_parameter_is_a_usage_error(cli: RunCli) -> None:
     result = cli("query", "SELECT :a", "--param", "novalue")
     assert result.exit_code == 2
     assert "'novalue' is not NAME=VALUE" in result.stderr
 
 
-def test_sql_errors_are_one_line(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_sql_errors_are_one_line(cli: RunCli) -> None:
     result = cli("query", "SELECT * FROM no_such_table")
     assert result.exit_code == 1
     assert result.stderr == "Error: query failed: no such table: no_such_table\n"
 
 
 @pytest.mark.parametrize("statement", [" ", ";", "/* only a comment */"])
-def test_an_empty_statement_is_refused(cli: RunCli, seeded: Path, statement: str) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_an_empty_statement_is_refused(cli: RunCli, statement: str) -> None:
     result = cli("query", statement)
     assert result.exit_code == 1
     assert result.stderr == "Error: query refused: no statement to run; give one SELECT\n"

@@ -27,6 +27,8 @@ from conftest import (
     write_variants,
 )
 
+pytestmark = pytest.mark.slow
+
 POINTS_PER_ARTICLE = 7
 
 

@@ -19,7 +19,8 @@ from communique.db.database import write_connection, write_engine
 from communique.extract import CaptureHints, Extraction, extract
 from communique.inputs.decoding import decode
 from communique.load.reparse import ReparseSummary, reparse
-from communique.load.store import Extractor, Store
+from communique.load.store import Store
+from communique.load.workers import Extractor
 
 from conftest import RunCli, console_script, run_console, sql
 
@@ -135,7 +136,7 @@ def test_captures_that_now_agree_share_one_article(migrated: Path, seed_text: st
 def test_a_document_whose_extraction_now_fails_is_kept(migrated: Path, seed_text: str) -> None:
     _load(migrated, seed_text, extract)
 
-    def broken(text: str, hints: CaptureHints) -> Extraction:
+    def broken(_text: str, _hints: CaptureHints) -> Extraction:
         raise ValueError("cannot read this\nsecond line")
 
     summary = _reparse(migrated, broken)
@@ -194,6 +195,7 @@ def _stale(db: Path) -> int:
     return int(str(sql(db, "SELECT count(*) FROM documents WHERE error = 'stale'")[0][0]))
 
 
+@pytest.mark.slow
 def test_ctrl_c_and_sigterm_end_a_reparse_cleanly_at_any_moment(tmp_path: Path) -> None:
     """Ctrl-C and SIGTERM, sent at varied moments of a running `reparse`, end it exactly as
     they end `seed`: one line on stderr and status 1 or 143, with every document committed

@@ -27,7 +27,8 @@ def _hits(cli: RunCli, *args: str) -> list[dict[str, object]]:
     return hits
 
 
-def test_stemming_finds_missile_from_missiles(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_stemming_finds_missile_from_missiles(cli: RunCli) -> None:
     hits = _hits(cli, "missiles")
     assert [(hit["type"], hit["id"]) for hit in hits] == [("point", 4), ("article", 1)]
     assert hits[0]["snippet"] == (
@@ -38,7 +39,8 @@ def test_stemming_finds_missile_from_missiles(cli: RunCli, seeded: Path) -> None
     assert hits[0]["published"] == "2000-07-21"
 
 
-def test_a_headline_hit_ranks_first(cli: RunCli, seeded: Path, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_a_headline_hit_ranks_first(cli: RunCli, tmp_path: Path) -> None:
     page = tmp_path / "missile.txt"
     page.write_text(MISSILE_ARTICLE, encoding="utf-8")
     assert cli("seed", str(page)).exit_code == 0
@@ -60,7 +62,8 @@ def test_a_headline_hit_ranks_first(cli: RunCli, seeded: Path, tmp_path: Path) -
         ("nonexistentword", []),
     ],
 )
-def test_query_syntax(cli: RunCli, seeded: Path, query: str, points: list[int]) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_query_syntax(cli: RunCli, query: str, points: list[int]) -> None:
     hits = _hits(cli, query, "--in", "points")
     assert sorted(int(str(hit["id"])) for hit in hits) == points
 
@@ -68,7 +71,8 @@ def test_query_syntax(cli: RunCli, seeded: Path, query: str, points: list[int]) 
 @pytest.mark.parametrize(
     "query", ['"unbalanced', "AND", "missile AND", "NOT", "(missile", "col:missile"]
 )
-def test_a_malformed_query_is_one_clear_line(cli: RunCli, seeded: Path, query: str) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_a_malformed_query_is_one_clear_line(cli: RunCli, query: str) -> None:
     result = cli("search", query)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot search for {query!r}")
@@ -76,7 +80,8 @@ def test_a_malformed_query_is_one_clear_line(cli: RunCli, seeded: Path, query: s
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_filters_narrow_the_hits(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_filters_narrow_the_hits(cli: RunCli) -> None:
     # "cooperation" finds cooperate and cooperative too (stemming), best match first.
     hits = _hits(cli, "cooperation", "--in", "points", "--party", "russia")
     assert [hit["id"] for hit in hits] == [7, 6, 5]
@@ -96,9 +101,8 @@ def test_filters_narrow_the_hits(cli: RunCli, seeded: Path) -> None:
     assert len(_hits(cli, "missile", "--limit", "1")) == 1
 
 
-def test_plain_output_brackets_matches_and_json_stays_readable(
-    cli: RunCli, seeded: Path, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_plain_output_brackets_matches_and_json_stays_readable(cli: RunCli, tmp_path: Path) -> None:
     page = tmp_path / "quotes.txt"
     page.write_text(
         "Talks on \u201cpeace\u201d\n\nPyongyang, May 2 (KCNA) -- Kim Jong Un\u2019s"
@@ -194,9 +198,8 @@ def test_a_load_indexes_its_rows_and_leaves_the_triggers_as_they_were(
     assert sql(db_path, "SELECT count(*) FROM declaration_points_fts_docsize") == [(7,)]
 
 
-def test_an_unfiltered_search_finds_what_a_filter_that_keeps_everything_finds(
-    cli: RunCli, seeded: Path
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_an_unfiltered_search_finds_what_a_filter_that_keeps_everything_finds(cli: RunCli) -> None:
     for query in ("missile", "cooperation", "peace OR security", '"joint declaration"'):
         assert _hits(cli, query) == _hits(cli, query, "--since", "1900"), query
 

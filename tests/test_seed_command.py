@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from communique.resources import seed_dir
 
 from conftest import SEED_NAME, RunCli, run_console, sql
@@ -134,7 +136,8 @@ def test_points_and_their_parties_rows(seeded: Path) -> None:
         " JOIN parties pa ON pa.id = pp.party_id GROUP BY p.id ORDER BY p.ordinal",
     )
     assert [
-        (ordinal, subject, ",".join(sorted(slugs.split(",")))) for ordinal, subject, slugs in rows
+        (ordinal, subject, ",".join(sorted(str(slugs).split(","))))
+        for ordinal, subject, slugs in rows
     ] == [
         (1, "Both sides", "dprk,russia"),
         (2, "The DPRK and Russia", "dprk,russia"),
@@ -153,7 +156,8 @@ def test_points_and_their_parties_rows(seeded: Path) -> None:
     assert last == ("Acknowledging the invariable i",)
 
 
-def test_points_for_russia_lists_six(cli: RunCli, seeded: Path) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_points_for_russia_lists_six(cli: RunCli) -> None:
     result = cli("points", "--party", "russia", "--format", "jsonl")
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 6

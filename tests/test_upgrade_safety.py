@@ -33,7 +33,9 @@ def _written_at(revision: str, db: Path) -> Path:
 
 def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, read with plain sqlite3."""
-    names = [name for (name,) in sql(db, "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    names = [
+        str(name) for (name,) in sql(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    ]
     return {name: sorted(sql(db, f'SELECT * FROM "{name}"'), key=repr) for name in names}
 
 
@@ -87,9 +89,7 @@ def test_db_upgrade_backs_up_too_unless_told_not_to(cli: RunCli, tmp_path: Path)
     assert sorted(path.name for path in tmp_path.glob("*.bak")) == ["first.db.0003.bak"]
 
 
-def test_no_backup_of_a_new_an_empty_or_a_current_database(
-    cli: RunCli, db_path: Path, tmp_path: Path
-) -> None:
+def test_no_backup_of_a_new_an_empty_or_a_current_database(cli: RunCli, tmp_path: Path) -> None:
     created = cli("db", "upgrade")  # a new file
     assert created.exit_code == 0
     assert created.stderr == ""

@@ -9,11 +9,13 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from communique.db.migrate import bring_to_head
 from communique.extract import CaptureHints, Extraction, extract
 from communique.inputs.files import captures
 from communique.load.seeding import SeedSummary, seed
-from communique.load.workers import NICENESS
+from communique.load.workers import NICENESS, Extractor
 
 from conftest import sql, write_variants
 
@@ -34,14 +36,14 @@ def _texts(folder: Path, seed_text: str, count: int) -> Path:
     return folder
 
 
-def _load(db: Path, folder: Path, jobs: int, extractor: object = extract) -> SeedSummary:
+def _load(db: Path, folder: Path, jobs: int, extractor: Extractor = extract) -> SeedSummary:
     bring_to_head(db, lambda _: None)
     failures: list[str] = []
     summary = seed(
         db,
         captures([str(folder)]),
-        lambda origin, message, result: failures.append(message) if message else None,
-        extractor,  # type: ignore[arg-type]
+        lambda _origin, message, _result: failures.append(message) if message else None,
+        extractor,
         jobs=jobs,
         workers_after=5,
     )
@@ -89,6 +91,7 @@ def failing_extractor(text: str, hints: CaptureHints) -> Extraction:
     return extract(text, hints)
 
 
+@pytest.mark.slow
 def test_a_failure_in_a_worker_is_recorded_with_its_document(
     tmp_path: Path, seed_text: str
 ) -> None:
@@ -121,6 +124,7 @@ def dying_extractor(marker: Path, text: str, hints: CaptureHints) -> Extraction:
     return marking_extractor(text, hints)
 
 
+@pytest.mark.slow
 def test_a_dead_worker_costs_no_document(tmp_path: Path, seed_text: str) -> None:
     folder = _texts(tmp_path / "texts", seed_text, 70)
     alone, dying, marker = tmp_path / "alone.db", tmp_path / "dying.db", tmp_path / "died"

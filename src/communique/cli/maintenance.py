@@ -11,7 +11,7 @@ from communique.cli.options import stdout_for, vocabulary_options
 @click.command()
 @vocabulary_options
 @click.pass_obj
-def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> None:
+def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> None:  # noqa: ARG001
     """Run extraction again over every stored document and update what it derived.
 
     Use it after upgrading communique: each document is redone in its own transaction, only
