@@ -118,3 +118,18 @@ def test_no_module_imports_itself_through_others() -> None:
     graph = _graph()
     loops = {module: cycle for module in graph if (cycle := _cycle_from(module, graph)) is not None}
     assert loops == {}
+
+
+def test_extraction_never_reads_the_environment() -> None:
+    """The user's vocabularies come to extraction as one value the command built from its
+    options; a module under extract/ reading the environment would be a second way in."""
+    readers = {
+        module
+        for module, path in _modules().items()
+        if _part(module) == "extract"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb"))
+        or (isinstance(node, ast.Name) and node.id in ("environ", "getenv"))
+        or (isinstance(node, ast.alias) and node.name in ("environ", "getenv"))
+    }
+    assert readers == set()
