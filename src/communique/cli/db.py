@@ -27,14 +27,6 @@ def db() -> None:
     """
 
 
-def _require(app: AppContext) -> None:
-    """Commands that only read or take away refuse a file that does not exist."""
-    from communique.errors import DatabaseMissing
-
-    if not app.database.exists():
-        raise DatabaseMissing(f"{app.database}: no such database")
-
-
 def _move(app: AppContext, step: Callable[..., None], revision: str, *, no_backup: bool) -> None:
     """Migrate and say from which revision to which."""
     from communique.db import migrate
@@ -77,8 +69,9 @@ def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
     A database that holds documents is first copied beside itself, as by `db upgrade`.
     """
     from communique.db import migrate
+    from communique.db.schema import existing
 
-    _require(app)
+    existing(app.database)
     _move(app, migrate.downgrade, revision, no_backup=no_backup)
 
 
@@ -87,8 +80,9 @@ def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
 def current(app: AppContext) -> None:
     """Print the database's schema revision, and whether it is the newest."""
     from communique.db import migrate
+    from communique.db.schema import existing
 
-    _require(app)
+    existing(app.database)
     revision = migrate.current(app.database)
     state = "(head)" if revision == migrate.head_revision() else "(upgrade available)"
     click.echo(f"{revision or 'empty'} {state}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "finish_writing",
     "fold_log",
     "lost_by",
+    "open_connection",
     "rows_in",
     "signals_held",
     "stored_digests",
@@ -160,17 +161,34 @@ def begin_immediate(
         connection.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
+def open_connection(
+    path: Path, *, readonly: bool = False, create: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite3.Connection:
+    """The one place communique opens an SQLite connection; the caller closes it.
+
+    The file is named by a URI of its resolved path, so that "?" or "%" in a name are the
+    name's own; `readonly` opens it read-only, `create` makes it when missing (only schema
+    migrations and loads may). Transactions are left to the caller (BEGIN ... COMMIT), and a
+    locked file is waited for `timeout_ms`. Opening every connection here lets a test count
+    them, and see each one closed when a command ends."""
+    mode = "ro" if readonly else "rwc" if create else "rw"
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=timeout_ms / 1000,
+        isolation_level=None,
+    )
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A stdlib connection with foreign keys enforced (set now: SQLite ignores the pragma
     inside a transaction) and rows addressable by column name."""
-    mode = "ro" if readonly else "rw"
-    connection = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode={mode}",
-        uri=True,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-    )
-    connection.execute("PRAGMA foreign_keys = ON")
+    connection = open_connection(path, readonly=readonly)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        connection.close()
+        raise
     connection.row_factory = sqlite3.Row
     return connection
 
@@ -215,7 +233,7 @@ def write_connection(path: Path) -> sqlite3.Connection:
     """A stdlib connection for loading: the settings of `write_engine`'s, with transactions
     left to the caller (BEGIN IMMEDIATE ... COMMIT). Loading needs nothing of SQLAlchemy, and
     not importing it saves a quarter of a second at every `seed`."""
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection = open_connection(path, create=True)
     try:
         _set_pragmas(connection, foreign_keys=True)
     except BaseException:
@@ -252,11 +270,8 @@ def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    target = str(path)
     engine = create_engine(
-        "sqlite://",
-        creator=lambda: sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000),
-        poolclass=NullPool,
+        "sqlite://", creator=lambda: open_connection(path, create=True), poolclass=NullPool
     )
     _configure_engine(engine, foreign_keys=foreign_keys)
     return engine
@@ -277,11 +292,8 @@ def fold_log(path: Path) -> None:
     SQLite removes the -wal and -shm files when the last connection closes.
     """
     try:
-        connection = sqlite3.connect(path)
-        try:
+        with closing(open_connection(path, timeout_ms=0)) as connection:
             _checkpoint(connection)
-        finally:
-            connection.close()
     except sqlite3.Error:  # best effort: another process is still at work
         pass
 
