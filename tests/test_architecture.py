@@ -133,3 +133,15 @@ def test_extraction_never_reads_the_environment() -> None:
         or (isinstance(node, ast.alias) and node.name in ("environ", "getenv"))
     }
     assert readers == set()
+
+
+def test_one_look_up_says_which_texts_are_stored() -> None:
+    """Whether a text is stored already is asked before extracting (by the workers and by
+    the writer) and again as it is written: one function, database.stored_documents, answers
+    all three, so they cannot disagree on what "stored" means."""
+    asking = {
+        module: text.count("FROM documents WHERE sha256")
+        for module, path in _modules().items()
+        if "FROM documents WHERE sha256" in (text := path.read_text(encoding="utf-8"))
+    }
+    assert asking == {"communique.db.database": 1}

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "StoredDocument",
     "as_lost",
     "begin_immediate",
     "connect",
@@ -29,7 +30,7 @@ __all__ = [
     "open_connection",
     "rows_in",
     "signals_held",
-    "stored_digests",
+    "stored_documents",
     "write_connection",
     "write_engine",
 ]
@@ -204,9 +205,17 @@ def rows_in(cursor: sqlite3.Cursor, query: str, keys: list[str]) -> Iterator[Any
         yield from cursor.execute(f"{query} IN ({', '.join('?' for _ in some)})", some)
 
 
-def stored_digests(cursor: sqlite3.Cursor, digests: list[str]) -> set[str]:
-    """Of these sha256 digests, those of the documents the connection sees stored."""
-    return {row[0] for row in rows_in(cursor, "SELECT sha256 FROM documents WHERE sha256", digests)}
+StoredDocument = tuple[int, str, str | None]
+"""A stored document's id, status and error."""
+
+
+def stored_documents(cursor: sqlite3.Cursor, digests: list[str]) -> dict[str, StoredDocument]:
+    """Of these sha256 digests, those of the documents the connection sees stored, each with
+    its document's (id, status, error): the one answer to "is this text stored already?",
+    asked by the workers before extracting, by the writer before extracting what they did
+    not, and by the writer again as it writes."""
+    query = "SELECT sha256, id, status, error FROM documents WHERE sha256"
+    return {row[0]: (int(row[1]), str(row[2]), row[3]) for row in rows_in(cursor, query, digests)}
 
 
 def _set_pragmas(connection: sqlite3.Connection, *, foreign_keys: bool) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from communique.db.database import open_connection, stored_digests
+from communique.db.database import open_connection, stored_documents
 from communique.errors import failure_reason
 from communique.extract.records import CaptureHints, Extraction
 
@@ -261,7 +261,7 @@ class Ahead(Generic[T]):
         try:
             if self._stored is None:
                 self._stored = open_connection(self._database, readonly=True)
-            return stored_digests(self._stored.cursor(), digests)
+            return set(stored_documents(self._stored.cursor(), digests))
         except sqlite3.Error:  # only a shortcut: the store checks every document again
             return set()
 
