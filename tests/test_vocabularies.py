@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from communique.cli import main
 from communique.extract import CaptureHints, Extraction, extract
 from communique.extract.vocabularies import load_vocabularies
+from communique.load.workers import CHUNK, START_AFTER
 
-from conftest import RunCli
+from conftest import RunCli, sql, write_variants
 
 GAZETTEER = '[parties.russia]\naliases = ["Muscovy"]\n'
 TAXONOMY = '[topics.friendship]\nname = "Friendship"\nterms = ["friendly relations"]\n'
@@ -112,3 +113,22 @@ def _topics(extraction: Extraction) -> set[str]:
         for point in declaration.points
         for topic in point.topics
     }
+
+
+def test_the_users_vocabularies_reach_the_worker_processes(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    """A load large enough for workers: the vocabularies, built once by the command, are
+    handed to each worker with the extraction, and every document is coded with them."""
+    taxonomy = _file(tmp_path, "taxonomy.toml", TAXONOMY)
+    text = seed_text.replace("outside interference", "friendly relations")
+    folder = tmp_path / "many"
+    write_variants(folder, text, START_AFTER + CHUNK * 2)
+    result = cli("seed", "--quiet", "--jobs", "2", "--taxonomy", str(taxonomy), str(folder))
+    assert result.exit_code == 0, result.output
+    assert sql(
+        db_path,
+        "SELECT count(DISTINCT p.declaration_id) FROM point_topics pt JOIN topics t"
+        " ON t.id = pt.topic_id JOIN declaration_points p ON p.id = pt.point_id"
+        " WHERE t.slug = 'friendship'",
+    ) == [(START_AFTER + CHUNK * 2,)]
