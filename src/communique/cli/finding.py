@@ -16,7 +16,7 @@ from communique.cli.options import (
     formula_guard_option,
     stdout_for,
     timeout_option,
-    vocabularies_for,
+    vocabularies_from,
     vocabulary_options,
 )
 
@@ -67,7 +67,7 @@ def search(
     from communique.read import listings
     from communique.read.search import search as run
 
-    filters, vocabularies = filters_from(options), vocabularies_for(**options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader(seconds=timeout, what="search") as connection:
         resolved = listings.resolve(connection, filters, vocabularies)
         found = run(connection, query, resolved, where=where, limit=limit)
@@ -166,7 +166,7 @@ def export(
     from communique.read import listings
     from communique.read.export import export as run
 
-    filters, vocabularies = filters_from(options), vocabularies_for(**options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader() as connection:
         resolved = listings.resolve(connection, filters, vocabularies)
         if output is None:

@@ -13,7 +13,7 @@ from communique.cli.options import (
     filters_from,
     format_option,
     stdout_for,
-    vocabularies_for,
+    vocabularies_from,
     vocabulary_options,
 )
 
@@ -42,7 +42,7 @@ def articles(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) 
     """
     from communique.read import listings
 
-    filters, vocabularies = filters_from(options), vocabularies_for(**options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader() as connection:
         resolved = listings.resolve(connection, filters, vocabularies)
         _emit(listings.articles(connection, resolved), fmt, formula_guard)
@@ -74,7 +74,7 @@ def points(
     """
     from communique.read import listings
 
-    filters, vocabularies = filters_from(options), vocabularies_for(**options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader() as connection:
         resolved = listings.resolve(connection, filters, vocabularies)
         found = listings.points(connection, resolved, article=article, declaration=declaration)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
@@ -26,6 +26,7 @@ __all__ = [
     "stdout_for",
     "timeout_option",
     "vocabularies_for",
+    "vocabularies_from",
     "vocabulary_options",
 ]
 
@@ -102,6 +103,13 @@ def vocabularies_for(gazetteer: str | None, taxonomy: str | None) -> Vocabularie
     return load_vocabularies(
         Path(gazetteer) if gazetteer else None, Path(taxonomy) if taxonomy else None
     )
+
+
+def vocabularies_from(options: dict[str, Any]) -> Callable[[], Vocabularies]:
+    """The vocabularies of a command that looks names up, from its --gazetteer and
+    --taxonomy (popped from `options`), built when first asked for: a listing whose names
+    are all stored never imports extraction, which would take it twice as long."""
+    return cache(partial(vocabularies_for, options.pop("gazetteer"), options.pop("taxonomy")))
 
 
 def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Extractor:

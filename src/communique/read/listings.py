@@ -7,6 +7,7 @@ that these commands start fast and a filter value can never change the statement
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -108,10 +109,11 @@ def points(
 
 
 def resolve(
-    connection: sqlite3.Connection, filters: Filters, vocabularies: Vocabularies
+    connection: sqlite3.Connection, filters: Filters, vocabularies: Callable[[], Vocabularies]
 ) -> Filters:
     """The filters with every name turned into the slug stored for it, or failing that the
-    slug `vocabularies` know it by; unknown names are an error, not an empty answer."""
+    slug the vocabularies know it by (built by `vocabularies` only then); unknown names are
+    an error, not an empty answer."""
     return replace(
         filters,
         source=source_slug(connection, filters.source) if filters.source else None,
@@ -120,19 +122,23 @@ def resolve(
     )
 
 
-def topic_slug(connection: sqlite3.Connection, name: str, vocabularies: Vocabularies) -> str:
+def topic_slug(
+    connection: sqlite3.Connection, name: str, vocabularies: Callable[[], Vocabularies]
+) -> str:
     row = connection.execute(
         "SELECT slug FROM topics WHERE slug = lower(:name) OR lower(name) = lower(:name)",
         {"name": name.strip()},
     ).fetchone()
     if row is not None:
         return str(row[0])
-    if name.strip().lower() in vocabularies.taxonomy.topics:
+    if name.strip().lower() in vocabularies().taxonomy.topics:
         return name.strip().lower()
     raise CommuniqueError(f"no topic is called {name!r}; `communique report` lists them")
 
 
-def party_slug(connection: sqlite3.Connection, name: str, vocabularies: Vocabularies) -> str:
+def party_slug(
+    connection: sqlite3.Connection, name: str, vocabularies: Callable[[], Vocabularies]
+) -> str:
     """The slug of the stored party `name` means: its slug, name or short name, else any alias
     the gazetteer knows. Unknown names are an error, not an empty answer."""
     row = connection.execute(
@@ -142,7 +148,7 @@ def party_slug(connection: sqlite3.Connection, name: str, vocabularies: Vocabula
     ).fetchone()
     if row is not None:
         return str(row[0])
-    known = vocabularies.gazetteer.named(name)
+    known = vocabularies().gazetteer.named(name)
     if known is not None:
         return known.slug
     raise CommuniqueError(f"no party is called {name!r}; `communique parties` lists them")
