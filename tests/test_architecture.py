@@ -118,3 +118,30 @@ def test_no_module_imports_itself_through_others() -> None:
     graph = _graph()
     loops = {module: cycle for module in graph if (cycle := _cycle_from(module, graph)) is not None}
     assert loops == {}
+
+
+def test_extraction_never_reads_the_environment() -> None:
+    """The user's vocabularies come to extraction as one value the command built from its
+    options; a module under extract/ reading the environment would be a second way in."""
+    readers = {
+        module
+        for module, path in _modules().items()
+        if _part(module) == "extract"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb"))
+        or (isinstance(node, ast.Name) and node.id in ("environ", "getenv"))
+        or (isinstance(node, ast.alias) and node.name in ("environ", "getenv"))
+    }
+    assert readers == set()
+
+
+def test_one_look_up_says_which_texts_are_stored() -> None:
+    """Whether a text is stored already is asked before extracting (by the workers and by
+    the writer) and again as it is written: one function, database.stored_documents, answers
+    all three, so they cannot disagree on what "stored" means."""
+    asking = {
+        module: text.count("FROM documents WHERE sha256")
+        for module, path in _modules().items()
+        if "FROM documents WHERE sha256" in (text := path.read_text(encoding="utf-8"))
+    }
+    assert asking == {"communique.db.database": 1}

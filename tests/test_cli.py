@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from communique import __version__
 from communique.cli import main
 
-from conftest import console_script, run_console, sql
+from conftest import RunCli, console_script, run_console, sql
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -149,3 +149,29 @@ def test_a_closed_pipe_ends_quietly(seeded: Path) -> None:
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1
     assert stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["articles"],
+        ["query", "SELECT 1"],
+        ["report"],
+        ["check"],
+        ["backup", "copy.db"],
+        ["forget", "--yes", "x.txt"],
+        ["db", "current"],
+        ["db", "downgrade", "base"],
+    ],
+)
+def test_a_missing_database_is_said_the_same_way_by_every_command(
+    cli: RunCli, db_path: Path, command: list[str]
+) -> None:
+    result = cli(*command)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"Error: {db_path}: no such database; load something first with `communique seed`"
+        " or name another file with --db or COMMUNIQUE_DB\n",
+    )
+    assert not db_path.exists()

@@ -187,7 +187,7 @@ def test_listings_need_an_existing_database(cli: RunCli, db_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {db_path}: no such database; load something first with `communique seed`"
-        " or name another file with --db\n"
+        " or name another file with --db or COMMUNIQUE_DB\n"
     )
     assert not db_path.exists()
 

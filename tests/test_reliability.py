@@ -377,7 +377,8 @@ def test_check_refuses_a_missing_database(tmp_path: Path) -> None:
     result = run_console("--db", str(missing), "check")
     assert result.returncode == 1
     assert result.stderr == (
-        f"Error: {missing}: no such database; name it with --db or COMMUNIQUE_DB\n"
+        f"Error: {missing}: no such database; load something first with `communique seed`"
+        " or name another file with --db or COMMUNIQUE_DB\n"
     )
     assert not missing.exists()
 

@@ -210,7 +210,7 @@ def test_messages_escape_what_they_quote(hostile: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.decode("utf-8") == (
         f"Error: {shown}: no such database; load something first with"
-        " `communique seed` or name another file with --db\n"
+        " `communique seed` or name another file with --db or COMMUNIQUE_DB\n"
     )
 
 

@@ -23,7 +23,14 @@ class CommuniqueError(Exception):
 
 
 class DatabaseMissing(CommuniqueError):
-    """The database file named does not exist and this command will not create it."""
+    """The database file named does not exist and this command will not create it. Every
+    command says so in the same words, built here."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"{path}: no such database; load something first with `communique seed`"
+            " or name another file with --db or COMMUNIQUE_DB"
+        )
 
 
 class SchemaTooNew(CommuniqueError):

@@ -27,14 +27,6 @@ def db() -> None:
     """
 
 
-def _require(app: AppContext) -> None:
-    """Commands that only read or take away refuse a file that does not exist."""
-    from communique.errors import DatabaseMissing
-
-    if not app.database.exists():
-        raise DatabaseMissing(f"{app.database}: no such database")
-
-
 def _move(app: AppContext, step: Callable[..., None], revision: str, *, no_backup: bool) -> None:
     """Migrate and say from which revision to which."""
     from communique.db import migrate
@@ -85,8 +77,9 @@ def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
         communique db downgrade 0003
     """
     from communique.db import migrate
+    from communique.db.schema import existing
 
-    _require(app)
+    existing(app.database)
     _move(app, migrate.downgrade, revision, no_backup=no_backup)
 
 
@@ -100,8 +93,9 @@ def current(app: AppContext) -> None:
         communique db current
     """
     from communique.db import migrate
+    from communique.db.schema import existing
 
-    _require(app)
+    existing(app.database)
     revision = migrate.current(app.database)
     state = "(head)" if revision == migrate.head_revision() else "(upgrade available)"
     click.echo(f"{revision or 'empty'} {state}")

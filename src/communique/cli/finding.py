@@ -16,6 +16,8 @@ from communique.cli.options import (
     formula_guard_option,
     stdout_for,
     timeout_option,
+    vocabularies_from,
+    vocabulary_options,
 )
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
@@ -37,6 +39,7 @@ percentile on 100,000 articles), so only a pathological query comes near."""
 @click.option("--limit", type=Integer(minimum=1), default=20, show_default=True)
 @timeout_option(SEARCH_TIMEOUT)
 @filter_options
+@vocabulary_options
 @format_option
 @click.pass_obj
 def search(
@@ -64,11 +67,10 @@ def search(
     from communique.read import listings
     from communique.read.search import search as run
 
-    filters = filters_from(options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader(seconds=timeout, what="search") as connection:
-        found = run(
-            connection, query, listings.resolve(connection, filters), where=where, limit=limit
-        )
+        resolved = listings.resolve(connection, filters, vocabularies)
+        found = run(connection, query, resolved, where=where, limit=limit)
     bold = fmt == "table" and sys.stdout.isatty()
     start, end = (_BOLD, _PLAIN) if bold else ("[", "]")
     rows = [
@@ -137,6 +139,7 @@ def _marked(snippet: str, start: str, end: str, *, table: bool) -> str:
 )
 @formula_guard_option
 @filter_options
+@vocabulary_options
 @click.pass_obj
 def export(
     app: AppContext,
@@ -163,9 +166,9 @@ def export(
     from communique.read import listings
     from communique.read.export import export as run
 
-    filters = filters_from(options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader() as connection:
-        resolved = listings.resolve(connection, filters)
+        resolved = listings.resolve(connection, filters, vocabularies)
         if output is None:
             columns, rows = run(connection, what, resolved)
             stream_rows(columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)

@@ -13,6 +13,8 @@ from communique.cli.options import (
     filters_from,
     format_option,
     stdout_for,
+    vocabularies_from,
+    vocabulary_options,
 )
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ def _emit(listing: Listing, fmt: str, formula_guard: bool) -> None:
 
 @click.command()
 @filter_options
+@vocabulary_options
 @format_option
 @click.pass_obj
 def articles(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) -> None:
@@ -39,11 +42,10 @@ def articles(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) 
     """
     from communique.read import listings
 
-    filters = filters_from(options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader() as connection:
-        _emit(
-            listings.articles(connection, listings.resolve(connection, filters)), fmt, formula_guard
-        )
+        resolved = listings.resolve(connection, filters, vocabularies)
+        _emit(listings.articles(connection, resolved), fmt, formula_guard)
 
 
 @click.command()
@@ -52,6 +54,7 @@ def articles(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) 
     "--declaration", type=Integer(), metavar="ID", help="Only points of this declaration."
 )
 @filter_options
+@vocabulary_options
 @format_option
 @click.pass_obj
 def points(
@@ -71,9 +74,9 @@ def points(
     """
     from communique.read import listings
 
-    filters = filters_from(options)
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader() as connection:
-        resolved = listings.resolve(connection, filters)
+        resolved = listings.resolve(connection, filters, vocabularies)
         found = listings.points(connection, resolved, article=article, declaration=declaration)
         _emit(found, fmt, formula_guard)
 

@@ -64,13 +64,6 @@ def report(app: AppContext, fmt: str) -> None:
         click.echo(render_report(found), file=stdout_for(fmt))
 
 
-def _existing(app: AppContext) -> None:
-    if not app.database.exists():
-        raise click.ClickException(
-            f"{app.database}: no such database; name it with --db or COMMUNIQUE_DB"
-        )
-
-
 @click.command()
 @click.pass_obj
 def check(app: AppContext) -> None:
@@ -84,8 +77,9 @@ def check(app: AppContext) -> None:
     """
     from communique.cli.display import printable
     from communique.db.checks import check as run
+    from communique.db.schema import existing
 
-    _existing(app)
+    existing(app.database)
     found = run(app.database)
     for note in found.notes:
         click.echo(f"note: {note}", err=True)
@@ -115,7 +109,8 @@ def backup(app: AppContext, destination: str, force: bool) -> None:
     from pathlib import Path
 
     from communique.db.checks import backup as run
+    from communique.db.schema import existing
 
-    _existing(app)
+    existing(app.database)
     size = run(app.database, Path(destination), force=force)
     click.echo(f"backed up {app.database} to {destination} ({size:,} bytes)")

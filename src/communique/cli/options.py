@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from communique.extract.vocabularies import Vocabularies
+    from communique.load.workers import Extractor
     from communique.read.filters import Filters
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -23,6 +25,8 @@ __all__ = [
     "formula_guard_option",
     "stdout_for",
     "timeout_option",
+    "vocabularies_for",
+    "vocabularies_from",
     "vocabulary_options",
 ]
 
@@ -88,19 +92,32 @@ def timeout_option(default: float) -> Callable[[F], F]:
     )
 
 
-def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Callable[..., Any]:
-    """Extraction with the packaged vocabularies, extended by the user's files when given."""
+def vocabularies_for(gazetteer: str | None, taxonomy: str | None) -> Vocabularies:
+    """The vocabularies a command works with: the packaged ones, extended by the files its
+    --gazetteer and --taxonomy options name (click reads the environment variables for
+    them); the one place a command's options become vocabularies."""
     from pathlib import Path
 
-    from communique.extract import extract
-    from communique.extract.gazetteer import load_gazetteer
-    from communique.extract.taxonomy import load_taxonomy
+    from communique.extract.vocabularies import load_vocabularies
 
-    return partial(
-        extract,
-        gazetteer=load_gazetteer(Path(gazetteer)) if gazetteer else None,
-        taxonomy=load_taxonomy(Path(taxonomy)) if taxonomy else None,
+    return load_vocabularies(
+        Path(gazetteer) if gazetteer else None, Path(taxonomy) if taxonomy else None
     )
+
+
+def vocabularies_from(options: dict[str, Any]) -> Callable[[], Vocabularies]:
+    """The vocabularies of a command that looks names up, from its --gazetteer and
+    --taxonomy (popped from `options`), built when first asked for: a listing whose names
+    are all stored never imports extraction, which would take it twice as long."""
+    return cache(partial(vocabularies_for, options.pop("gazetteer"), options.pop("taxonomy")))
+
+
+def extractor_for(gazetteer: str | None, taxonomy: str | None) -> Extractor:
+    """Extraction with the vocabularies of a command's --gazetteer and --taxonomy. A partial
+    of a module-level function and plain data, so that it pickles to worker processes."""
+    from communique.extract import extract
+
+    return partial(extract, vocabularies=vocabularies_for(gazetteer, taxonomy))
 
 
 SQLITE_INTEGERS = (-(2**63), 2**63 - 1)

@@ -14,9 +14,7 @@ from typing import Any, TextIO
 
 from communique.cli.display import Printable, printable
 
-__all__ = ["FORMATS", "write_json", "write_rows"]
-
-FORMATS = ("table", "json", "jsonl", "csv")
+__all__ = ["write_json", "write_rows"]
 
 
 def _cell(value: Any) -> str:

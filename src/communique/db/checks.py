@@ -13,7 +13,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from communique.db.database import BUSY_TIMEOUT_MS, connect
+from communique.db.database import BUSY_TIMEOUT_MS, connect, open_connection
 from communique.db.interrupts import watched
 from communique.db.paths import written_whole
 from communique.db.schema import FULL_TEXT, HEAD_REVISION, current_revision
@@ -223,7 +223,7 @@ def backup(source: Path, target: Path, *, force: bool = False) -> int:
 def _copy(source: Path, target: Path) -> None:
     reader = connect(source, readonly=True)
     try:
-        copy = sqlite3.connect(target, isolation_level=None)
+        copy = open_connection(target)
         try:
             reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             reader.backup(copy)  # all pages in one step: one consistent snapshot

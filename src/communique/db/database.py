@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,15 +20,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "StoredDocument",
     "as_lost",
     "begin_immediate",
     "connect",
     "finish_writing",
     "fold_log",
     "lost_by",
+    "open_connection",
     "rows_in",
     "signals_held",
-    "stored_digests",
+    "stored_documents",
     "write_connection",
     "write_engine",
 ]
@@ -160,17 +162,34 @@ def begin_immediate(
         connection.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
+def open_connection(
+    path: Path, *, readonly: bool = False, create: bool = False, timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite3.Connection:
+    """The one place communique opens an SQLite connection; the caller closes it.
+
+    The file is named by a URI of its resolved path, so that "?" or "%" in a name are the
+    name's own; `readonly` opens it read-only, `create` makes it when missing (only schema
+    migrations and loads may). Transactions are left to the caller (BEGIN ... COMMIT), and a
+    locked file is waited for `timeout_ms`. Opening every connection here lets a test count
+    them, and see each one closed when a command ends."""
+    mode = "ro" if readonly else "rwc" if create else "rw"
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=timeout_ms / 1000,
+        isolation_level=None,
+    )
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A stdlib connection with foreign keys enforced (set now: SQLite ignores the pragma
     inside a transaction) and rows addressable by column name."""
-    mode = "ro" if readonly else "rw"
-    connection = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode={mode}",
-        uri=True,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-    )
-    connection.execute("PRAGMA foreign_keys = ON")
+    connection = open_connection(path, readonly=readonly)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        connection.close()
+        raise
     connection.row_factory = sqlite3.Row
     return connection
 
@@ -186,9 +205,17 @@ def rows_in(cursor: sqlite3.Cursor, query: str, keys: list[str]) -> Iterator[Any
         yield from cursor.execute(f"{query} IN ({', '.join('?' for _ in some)})", some)
 
 
-def stored_digests(cursor: sqlite3.Cursor, digests: list[str]) -> set[str]:
-    """Of these sha256 digests, those of the documents the connection sees stored."""
-    return {row[0] for row in rows_in(cursor, "SELECT sha256 FROM documents WHERE sha256", digests)}
+StoredDocument = tuple[int, str, str | None]
+"""A stored document's id, status and error."""
+
+
+def stored_documents(cursor: sqlite3.Cursor, digests: list[str]) -> dict[str, StoredDocument]:
+    """Of these sha256 digests, those of the documents the connection sees stored, each with
+    its document's (id, status, error): the one answer to "is this text stored already?",
+    asked by the workers before extracting, by the writer before extracting what they did
+    not, and by the writer again as it writes."""
+    query = "SELECT sha256, id, status, error FROM documents WHERE sha256"
+    return {row[0]: (int(row[1]), str(row[2]), row[3]) for row in rows_in(cursor, query, digests)}
 
 
 def _set_pragmas(connection: sqlite3.Connection, *, foreign_keys: bool) -> None:
@@ -215,7 +242,7 @@ def write_connection(path: Path) -> sqlite3.Connection:
     """A stdlib connection for loading: the settings of `write_engine`'s, with transactions
     left to the caller (BEGIN IMMEDIATE ... COMMIT). Loading needs nothing of SQLAlchemy, and
     not importing it saves a quarter of a second at every `seed`."""
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection = open_connection(path, create=True)
     try:
         _set_pragmas(connection, foreign_keys=True)
     except BaseException:
@@ -252,11 +279,8 @@ def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    target = str(path)
     engine = create_engine(
-        "sqlite://",
-        creator=lambda: sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000),
-        poolclass=NullPool,
+        "sqlite://", creator=lambda: open_connection(path, create=True), poolclass=NullPool
     )
     _configure_engine(engine, foreign_keys=foreign_keys)
     return engine
@@ -277,11 +301,8 @@ def fold_log(path: Path) -> None:
     SQLite removes the -wal and -shm files when the last connection closes.
     """
     try:
-        connection = sqlite3.connect(path)
-        try:
+        with closing(open_connection(path, timeout_ms=0)) as connection:
             _checkpoint(connection)
-        finally:
-            connection.close()
     except sqlite3.Error:  # best effort: another process is still at work
         pass
 

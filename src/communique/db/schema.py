@@ -8,11 +8,13 @@ of a database at the newest revision never imports the migration machinery.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+from communique.db.database import open_connection
 from communique.errors import CommuniqueError, DatabaseMissing
 
-__all__ = ["FULL_TEXT", "HEAD_REVISION", "current_revision", "ready"]
+__all__ = ["FULL_TEXT", "HEAD_REVISION", "current_revision", "existing", "ready"]
 
 HEAD_REVISION = "0004"
 """The newest migration; a test checks that it is Alembic's head. Knowing it without importing
@@ -32,8 +34,7 @@ def current_revision(path: Path) -> str | None:
     rather than having communique's tables added to it.
     """
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
+        with closing(open_connection(path, readonly=True)) as connection:
             tables = {
                 name
                 for (name,) in connection.execute(
@@ -45,8 +46,6 @@ def current_revision(path: Path) -> str | None:
                 if "alembic_version" in tables
                 else None
             )
-        finally:
-            connection.close()
     except sqlite3.DatabaseError as error:
         if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN:  # not damage: see why
             from communique.db.paths import file_system_reason
@@ -68,11 +67,14 @@ def ready(path: Path, *, create: bool) -> bool:
     when `create`) or migrated. A missing file that may not be created is refused."""
     if not path.exists():
         if not create:
-            raise DatabaseMissing(
-                f"{path}: no such database; load something first with `communique seed`"
-                " or name another file with --db"
-            )
+            raise DatabaseMissing(path)
         if not path.parent.is_dir():
-            raise DatabaseMissing(f"{path}: cannot create it, {path.parent} is not a directory")
+            raise CommuniqueError(f"{path}: cannot create it, {path.parent} is not a directory")
         return False
     return current_revision(path) == HEAD_REVISION
+
+
+def existing(path: Path) -> None:
+    """Refuse a database file that does not exist, for commands that only read or take away."""
+    if not path.exists():
+        raise DatabaseMissing(path)

@@ -7,7 +7,6 @@ records of JSON archives shaped like kcna.kp scrapes. `CaptureHints.format` says
 from __future__ import annotations
 
 from communique.extract.archive import extract_record
-from communique.extract.gazetteer import Gazetteer, default_gazetteer
 from communique.extract.page import extract_page
 from communique.extract.records import (
     RECORD_FORMAT,
@@ -22,7 +21,7 @@ from communique.extract.records import (
     SourceRef,
     TopicRef,
 )
-from communique.extract.taxonomy import Taxonomy, default_taxonomy
+from communique.extract.vocabularies import Vocabularies, packaged_vocabularies
 
 __all__ = [
     "RECORD_FORMAT",
@@ -36,19 +35,18 @@ __all__ = [
     "SignatoryRecord",
     "SourceRef",
     "TopicRef",
+    "Vocabularies",
     "extract",
 ]
 
 
 def extract(
-    text: str,
-    hints: CaptureHints | None = None,
-    gazetteer: Gazetteer | None = None,
-    taxonomy: Taxonomy | None = None,
+    text: str, hints: CaptureHints | None = None, vocabularies: Vocabularies | None = None
 ) -> Extraction:
-    """Find the carrier, article, source, date and published documents in a capture."""
+    """Find the carrier, article, source, date and published documents in a capture, with
+    `vocabularies` (the packaged ones when None)."""
     hints = hints or CaptureHints()
-    vocabularies = (gazetteer or default_gazetteer(), taxonomy or default_taxonomy())
+    vocabularies = vocabularies or packaged_vocabularies()
     if hints.format == RECORD_FORMAT:
         return extract_record(text, hints, vocabularies)
     return extract_page(text, hints, vocabularies)

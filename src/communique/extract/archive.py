@@ -11,10 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from communique.extract.article import DateFacts, build_article, cut_body
-from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import CaptureHints, Extraction
-from communique.extract.taxonomy import Taxonomy
 from communique.extract.text import clean_headline, paragraphs
+from communique.extract.vocabularies import Vocabularies
 from communique.extract.vocabulary import ARCHIVE_HOSTS
 
 __all__ = ["RecordError", "extract_record", "record_date", "validate_record"]
@@ -92,9 +91,7 @@ def _host_of(link: str) -> str:
     return urlsplit(link).hostname or ""
 
 
-def extract_record(
-    text: str, hints: CaptureHints, vocabularies: tuple[Gazetteer, Taxonomy]
-) -> Extraction:
+def extract_record(text: str, hints: CaptureHints, vocabularies: Vocabularies) -> Extraction:
     try:
         record = validate_record(json.loads(text))
     except json.JSONDecodeError as error:

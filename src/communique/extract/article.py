@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from communique.extract.dateline import Dateline, find_dateline
 from communique.extract.declaration import find_declaration
-from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import ArticleRecord, PartyRef, SourceRef
-from communique.extract.taxonomy import Taxonomy
 from communique.extract.text import END_MARK, MAX_HEADLINE, clean_paragraph, fingerprint
+from communique.extract.vocabularies import Vocabularies
 from communique.extract.vocabulary import HEADLINE_SOURCES
 
 __all__ = ["DateFacts", "build_article", "cut_body"]
@@ -83,7 +82,7 @@ def build_article(
     parts: list[str],
     facts: DateFacts,
     fallback_source: SourceRef | None,
-    vocabularies: tuple[Gazetteer, Taxonomy],
+    vocabularies: Vocabularies,
 ) -> ArticleRecord | None:
     """The article whose body is `parts` (from the dateline paragraph on, if any)."""
     cleaned = [text for text in (clean_paragraph(part) for part in parts) if text]
@@ -92,7 +91,7 @@ def build_article(
     dateline = find_dateline(cleaned[0])
     year, month, day, date_from = _date(dateline, facts)
     source = _source(headline, dateline, fallback_source)
-    gazetteer = vocabularies[0]
+    gazetteer = vocabularies.gazetteer
     home: PartyRef | None = gazetteer.named(source.country) if source and source.country else None
     opening = [dateline.text, *cleaned[1:]] if dateline else cleaned
     declaration = find_declaration(opening, (year, month), vocabularies, home)

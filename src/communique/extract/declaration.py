@@ -15,7 +15,7 @@ from communique.extract.dateline import MONTH_PATTERN
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.positions import find_clause, holders
 from communique.extract.records import DeclarationRecord, PartyRef, PointRecord, SignatoryRecord
-from communique.extract.taxonomy import Taxonomy
+from communique.extract.vocabularies import Vocabularies
 from communique.extract.vocabulary import DOCUMENT_KINDS, MONTHS, OFFICE_TITLES
 
 __all__ = ["find_declaration"]
@@ -297,10 +297,10 @@ def _issuer_party(
 def _points(
     texts: list[str],
     parties: tuple[PartyRef, ...],
-    vocabularies: tuple[Gazetteer, Taxonomy],
+    vocabularies: Vocabularies,
     home: PartyRef | None,
 ) -> tuple[PointRecord, ...]:
-    gazetteer, taxonomy = vocabularies
+    gazetteer, taxonomy = vocabularies.gazetteer, vocabularies.taxonomy
     points: list[PointRecord] = []
     for text in texts:
         if not text:
@@ -323,7 +323,7 @@ def _points(
 def find_declaration(
     paragraphs: list[str],
     published: tuple[int | None, int | None],
-    vocabularies: tuple[Gazetteer, Taxonomy],
+    vocabularies: Vocabularies,
     home: PartyRef | None,
 ) -> DeclarationRecord | None:
     """The document reprinted in an article's paragraphs (dateline removed), if any.
@@ -331,7 +331,7 @@ def find_declaration(
     `published` is the article's (year, month), from which a signing date without a year is
     completed; `home` is the party of the agency that wrote the article.
     """
-    gazetteer = vocabularies[0]
+    gazetteer = vocabularies.gazetteer
     intro = _find_intro(paragraphs)
     if intro is None:
         return None

@@ -6,10 +6,8 @@ a researcher can teach communique a party or an alias without touching the code.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +15,8 @@ from communique.errors import CommuniqueError
 from communique.extract.datafiles import packaged_table, read_table, strings
 from communique.extract.records import PartyRef
 
-__all__ = ["GAZETTEER_ENV", "Gazetteer", "default_gazetteer", "load_gazetteer"]
+__all__ = ["Gazetteer", "load_gazetteer"]
 
-GAZETTEER_ENV = "COMMUNIQUE_GAZETTEER"
 _APOSTROPHE = "['\u2019]"
 
 
@@ -128,13 +125,3 @@ def load_gazetteer(extra: Path | None = None) -> Gazetteer:
     if extra is not None:
         gazetteer.merge(read_table(extra, "gazetteer"), str(extra))
     return gazetteer
-
-
-@cache
-def _cached(extra: str | None) -> Gazetteer:
-    return load_gazetteer(Path(extra) if extra else None)
-
-
-def default_gazetteer() -> Gazetteer:
-    """The gazetteer in force: the packaged one, extended by COMMUNIQUE_GAZETTEER if set."""
-    return _cached(os.environ.get(GAZETTEER_ENV) or None)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from communique.extract.article import DateFacts, build_article, cut_body
 from communique.extract.dateline import find_dateline
 from communique.extract.furniture import strip_furniture
-from communique.extract.gazetteer import Gazetteer
 from communique.extract.records import CaptureHints, Extraction
-from communique.extract.taxonomy import Taxonomy
 from communique.extract.text import MAX_HEADLINE, clean_headline, normalise_newlines, paragraphs
+from communique.extract.vocabularies import Vocabularies
 
 __all__ = ["extract_page"]
 
@@ -40,9 +39,7 @@ def _section_and_headline(preamble: list[str], has_section: bool) -> tuple[str |
     return section, clean_headline(headline)
 
 
-def extract_page(
-    text: str, hints: CaptureHints, vocabularies: tuple[Gazetteer, Taxonomy]
-) -> Extraction:
+def extract_page(text: str, hints: CaptureHints, vocabularies: Vocabularies) -> Extraction:
     stripped = strip_furniture(normalise_newlines(text))
     parts = paragraphs(stripped.text)
     start = _body_start(parts, stripped.has_section)

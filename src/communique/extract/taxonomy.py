@@ -4,11 +4,9 @@ points topic by topic. Loaded from data files like the gazetteer, and extendable
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +15,7 @@ from communique.extract.datafiles import packaged_table, read_table, strings
 from communique.extract.patterns import any_of
 from communique.extract.records import TopicRef
 
-__all__ = ["TAXONOMY_ENV", "Taxonomy", "default_taxonomy", "load_taxonomy"]
-
-TAXONOMY_ENV = "COMMUNIQUE_TAXONOMY"
+__all__ = ["Taxonomy", "load_taxonomy"]
 
 
 def _term_pattern(term: str) -> str:
@@ -137,13 +133,3 @@ def load_taxonomy(extra: Path | None = None) -> Taxonomy:
     if extra is not None:
         taxonomy.merge(read_table(extra, "taxonomy"), str(extra))
     return taxonomy
-
-
-@cache
-def _cached(extra: str | None) -> Taxonomy:
-    return load_taxonomy(Path(extra) if extra else None)
-
-
-def default_taxonomy() -> Taxonomy:
-    """The taxonomy in force: the packaged one, extended by COMMUNIQUE_TAXONOMY if set."""
-    return _cached(os.environ.get(TAXONOMY_ENV) or None)

@@ -33,7 +33,14 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from communique.db.database import as_lost, begin_immediate, lost_by, rows_in, stored_digests
+from communique.db.database import (
+    StoredDocument,
+    as_lost,
+    begin_immediate,
+    lost_by,
+    rows_in,
+    stored_documents,
+)
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import (
@@ -155,7 +162,7 @@ class Writer:
         self.cursor = connection.cursor()
         self._next_id: dict[str, int] = {}
         self._staged: dict[str, list[dict[str, Any]]] = {}
-        self._documents: dict[str, tuple[int, str, str | None] | None] = {}
+        self._documents: dict[str, StoredDocument | None] = {}
         """sha256 → (id, status, error) of its document, or None for none: known so far."""
         self._articles: dict[str, int | None] = {}
         """fingerprint → id of its article, or None for none: known so far."""
@@ -279,26 +286,18 @@ class Writer:
         """Find out at once which of these documents and articles are stored: a batch asks
         two queries instead of two per document."""
         self._documents.update(dict.fromkeys(digests))
-        query = "SELECT sha256, id, status, error FROM documents WHERE sha256"
-        self._documents.update(
-            (row[0], (int(row[1]), row[2], row[3])) for row in rows_in(self.cursor, query, digests)
-        )
+        self._documents.update(stored_documents(self.cursor, digests))
         self._articles.update(dict.fromkeys(fingerprints))
         query = "SELECT fingerprint, id FROM articles WHERE fingerprint"
         self._articles.update(
             (row[0], int(row[1])) for row in rows_in(self.cursor, query, fingerprints)
         )
 
-    def stored_document(self, sha256: str) -> tuple[int, str, str | None] | None:
+    def stored_document(self, sha256: str) -> StoredDocument | None:
         """(id, status, error) of the document with these bytes, if it is stored or staged."""
-        if sha256 in self._documents:
-            return self._documents[sha256]
-        row = self.cursor.execute(
-            "SELECT id, status, error FROM documents WHERE sha256 = ?", (sha256,)
-        ).fetchone()
-        found = (int(row[0]), str(row[1]), row[2]) if row is not None else None
-        self._documents[sha256] = found
-        return found
+        if sha256 not in self._documents:
+            self._documents[sha256] = stored_documents(self.cursor, [sha256]).get(sha256)
+        return self._documents[sha256]
 
     def existing_article(self, fingerprint: str) -> int | None:
         """The id of the article with this fingerprint, if it is stored or staged."""
@@ -665,13 +664,13 @@ class Store:
         """Of these texts, those stored: as the open transaction sees them, or, before one
         is open, as committed (without taking the write lock to extract)."""
         if self._writer is not None:
-            return stored_digests(self._writer.cursor, digests)
+            return set(stored_documents(self._writer.cursor, digests))
         try:
             connection = self._connect()
         except sqlite3.Error:
             return set()
         try:
-            return stored_digests(connection.cursor(), digests)
+            return set(stored_documents(connection.cursor(), digests))
         except sqlite3.Error:  # only a shortcut: every text is checked again as it is written
             return set()
         finally:

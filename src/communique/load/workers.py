@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from communique.db.database import stored_digests
+from communique.db.database import open_connection, stored_documents
 from communique.errors import failure_reason
 from communique.extract.records import CaptureHints, Extraction
 
@@ -260,10 +260,8 @@ class Ahead(Generic[T]):
             return set()
         try:
             if self._stored is None:
-                self._stored = sqlite3.connect(
-                    f"{self._database.resolve().as_uri()}?mode=ro", uri=True, timeout=30
-                )
-            return stored_digests(self._stored.cursor(), digests)
+                self._stored = open_connection(self._database, readonly=True)
+            return set(stored_documents(self._stored.cursor(), digests))
         except sqlite3.Error:  # only a shortcut: the store checks every document again
             return set()
 

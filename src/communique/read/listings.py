@@ -7,11 +7,15 @@ that these commands start fast and a filter value can never change the statement
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from communique.errors import CommuniqueError
 from communique.read.filters import Filters, article_conditions, point_conditions
+
+if TYPE_CHECKING:
+    from communique.extract.vocabularies import Vocabularies
 
 __all__ = [
     "Listing",
@@ -104,32 +108,37 @@ def points(
     return _listing(connection, sql, params)
 
 
-def resolve(connection: sqlite3.Connection, filters: Filters) -> Filters:
-    """The filters with every name turned into the slug stored for it; unknown names are an
-    error, not an empty answer."""
+def resolve(
+    connection: sqlite3.Connection, filters: Filters, vocabularies: Callable[[], Vocabularies]
+) -> Filters:
+    """The filters with every name turned into the slug stored for it, or failing that the
+    slug the vocabularies know it by (built by `vocabularies` only then); unknown names are
+    an error, not an empty answer."""
     return replace(
         filters,
         source=source_slug(connection, filters.source) if filters.source else None,
-        party=party_slug(connection, filters.party) if filters.party else None,
-        topic=topic_slug(connection, filters.topic) if filters.topic else None,
+        party=party_slug(connection, filters.party, vocabularies) if filters.party else None,
+        topic=topic_slug(connection, filters.topic, vocabularies) if filters.topic else None,
     )
 
 
-def topic_slug(connection: sqlite3.Connection, name: str) -> str:
+def topic_slug(
+    connection: sqlite3.Connection, name: str, vocabularies: Callable[[], Vocabularies]
+) -> str:
     row = connection.execute(
         "SELECT slug FROM topics WHERE slug = lower(:name) OR lower(name) = lower(:name)",
         {"name": name.strip()},
     ).fetchone()
     if row is not None:
         return str(row[0])
-    from communique.extract.taxonomy import default_taxonomy
-
-    if name.strip().lower() in default_taxonomy().topics:
+    if name.strip().lower() in vocabularies().taxonomy.topics:
         return name.strip().lower()
     raise CommuniqueError(f"no topic is called {name!r}; `communique report` lists them")
 
 
-def party_slug(connection: sqlite3.Connection, name: str) -> str:
+def party_slug(
+    connection: sqlite3.Connection, name: str, vocabularies: Callable[[], Vocabularies]
+) -> str:
     """The slug of the stored party `name` means: its slug, name or short name, else any alias
     the gazetteer knows. Unknown names are an error, not an empty answer."""
     row = connection.execute(
@@ -139,9 +148,7 @@ def party_slug(connection: sqlite3.Connection, name: str) -> str:
     ).fetchone()
     if row is not None:
         return str(row[0])
-    from communique.extract.gazetteer import default_gazetteer
-
-    known = default_gazetteer().named(name)
+    known = vocabularies().gazetteer.named(name)
     if known is not None:
         return known.slug
     raise CommuniqueError(f"no party is called {name!r}; `communique parties` lists them")

@@ -15,11 +15,10 @@ from communique.errors import CommuniqueError
 from communique.read.filters import Filters, article_conditions, point_conditions
 from communique.read.listings import Listing, partial_date
 
-__all__ = ["MATCH_END", "MATCH_START", "MAX_TERMS", "SEARCH_IN", "search", "terms"]
+__all__ = ["MATCH_END", "MATCH_START", "MAX_TERMS", "search", "terms"]
 
 MATCH_START = "\x02"
 MATCH_END = "\x03"
-SEARCH_IN = ("all", "articles", "points")
 HEADLINE_WEIGHT = 10.0
 """How much more a headline match weighs than a body match."""
 _SNIPPET_TOKENS = 16
