@@ -26,9 +26,10 @@ def _file(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize("command", ["articles", "points", "export"])
 def test_party_named_by_an_alias_of_the_users_gazetteer_given_by_flag(
-    cli: RunCli, seeded: Path, tmp_path: Path, command: str
+    cli: RunCli, tmp_path: Path, command: str
 ) -> None:
     gazetteer = _file(tmp_path, "gazetteer.toml", GAZETTEER)
     by_alias = cli(command, "--party", "Muscovy", "--gazetteer", str(gazetteer))
@@ -43,9 +44,8 @@ def test_party_named_by_an_alias_of_the_users_gazetteer_given_by_flag(
     )
 
 
-def test_search_resolves_a_party_through_the_users_gazetteer(
-    cli: RunCli, seeded: Path, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_search_resolves_a_party_through_the_users_gazetteer(cli: RunCli, tmp_path: Path) -> None:
     gazetteer = _file(tmp_path, "gazetteer.toml", GAZETTEER)
     by_alias = cli("search", "missile", "--party", "Muscovy", "--gazetteer", str(gazetteer))
     by_slug = cli("search", "missile", "--party", "russia")
@@ -68,9 +68,8 @@ def test_party_resolved_through_the_gazetteer_named_by_the_environment(
     assert by_alias.stdout == by_slug.stdout
 
 
-def test_topic_known_only_to_the_users_taxonomy_is_a_topic(
-    cli: RunCli, seeded: Path, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("seeded")
+def test_topic_known_only_to_the_users_taxonomy_is_a_topic(cli: RunCli, tmp_path: Path) -> None:
     taxonomy = _file(tmp_path, "taxonomy.toml", TAXONOMY)
     known = cli("points", "--topic", "friendship", "--taxonomy", str(taxonomy), "--format", "csv")
     assert (known.exit_code, known.stdout, known.stderr) == (
