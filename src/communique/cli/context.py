@@ -47,7 +47,7 @@ class AppContext:
 
         return database_path(self._database)
 
-    def report(self, message: str) -> None:
+    def notice(self, message: str) -> None:
         from communique.cli.display import printable
 
         click.echo(f"communique: {printable(message)}", err=True)
@@ -67,7 +67,7 @@ class AppContext:
             return
         from communique.db.migrate import bring_to_head
 
-        bring_to_head(self.database, self.report)
+        bring_to_head(self.database, self.notice)
 
     @contextmanager
     def reader(

@@ -32,7 +32,7 @@ def _move(app: AppContext, step: Callable[..., None], revision: str, *, no_backu
     from communique.db import migrate
 
     before = migrate.current(app.database)
-    step(app.database, revision, report=app.report, backup=not no_backup)
+    step(app.database, revision, notice=app.notice, backup=not no_backup)
     after = migrate.current(app.database)
     click.echo(f"{app.database}: {before or 'empty'} -> {after or 'empty'}")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from communique import __version__
-from communique.cli import db, finding, forget, listings, maintenance, query, seed
+from communique.cli import db, export, forget, listings, maintenance, query, search, seed
 from communique.cli.context import AppContext
 from communique.cli.group import CommuniqueGroup
 
@@ -47,8 +47,8 @@ for command in (
     listings.sources,
     listings.parties,
     query.query,
-    finding.search,
-    finding.export,
+    search.search,
+    export.export,
     maintenance.reparse,
     maintenance.report,
     maintenance.check,

@@ -28,7 +28,7 @@ def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> Non
     engine = write_engine(app.database)
     try:
         summary = run(
-            engine, lambda document, message: app.report(f"document {document}: {message}")
+            engine, lambda document, message: app.notice(f"document {document}: {message}")
         )
     finally:
         finish_writing(engine, app.database)
@@ -53,15 +53,15 @@ def report(app: AppContext, fmt: str) -> None:
         communique report --format json
     """
     from communique.cli.output import write_json
-    from communique.cli.render import render_report
+    from communique.cli.render import render_coverage
     from communique.read import listings
 
     with app.reader() as connection:
-        found = listings.report(connection)
+        found = listings.coverage(connection)
     if fmt == "json":
         write_json(found, stdout_for(fmt))
     else:
-        click.echo(render_report(found), file=stdout_for(fmt))
+        click.echo(render_coverage(found), file=stdout_for(fmt))
 
 
 @click.command()
@@ -108,7 +108,7 @@ def backup(app: AppContext, destination: str, force: bool) -> None:
     """
     from pathlib import Path
 
-    from communique.db.checks import backup as run
+    from communique.db.backups import backup as run
     from communique.db.schema import existing
 
     existing(app.database)

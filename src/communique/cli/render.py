@@ -11,7 +11,7 @@ from typing import Any
 
 from communique.cli.display import printable
 
-__all__ = ["render_article", "render_report"]
+__all__ = ["render_article", "render_coverage"]
 
 _WIDTH = 88
 _LABEL = 13
@@ -86,22 +86,22 @@ def _breakdown(counts: dict[str, int]) -> list[str]:
     return [f"  {printable(str(name)):<26}{count}" for name, count in counts.items()]
 
 
-def render_report(report: dict[str, Any]) -> str:
+def render_coverage(coverage: dict[str, Any]) -> str:
     """The coverage report as aligned lines, one section per breakdown."""
     lines = [
-        f"{'documents':<28}{report['documents']}",
-        *_breakdown(report["documents_by_status"]),
-        f"{'articles':<28}{report['articles']}",
-        f"  {'with dateline':<26}{report['articles_with_dateline']}"
-        f" ({report['articles_with_dateline_percent']}%)",
-        f"  {'with full date':<26}{report['articles_with_full_date']}"
-        f" ({report['articles_with_full_date_percent']}%)",
-        f"{'published documents':<28}{report['published_documents']}",
-        *_breakdown(report["published_documents_by_kind"]),
-        f"{'points':<28}{report['points']}",
+        f"{'documents':<28}{coverage['documents']}",
+        *_breakdown(coverage["documents_by_status"]),
+        f"{'articles':<28}{coverage['articles']}",
+        f"  {'with dateline':<26}{coverage['articles_with_dateline']}"
+        f" ({coverage['articles_with_dateline_percent']}%)",
+        f"  {'with full date':<26}{coverage['articles_with_full_date']}"
+        f" ({coverage['articles_with_full_date_percent']}%)",
+        f"{'published documents':<28}{coverage['published_documents']}",
+        *_breakdown(coverage["published_documents_by_kind"]),
+        f"{'points':<28}{coverage['points']}",
         "  by topic:",
-        *_breakdown(report["points_by_topic"]),
+        *_breakdown(coverage["points_by_topic"]),
         "  by party:",
-        *_breakdown(report["points_by_party"]),
+        *_breakdown(coverage["points_by_party"]),
     ]
     return "\n".join(lines)

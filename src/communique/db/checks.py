@@ -13,13 +13,11 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from communique.db.database import BUSY_TIMEOUT_MS, connect, open_connection
+from communique.db.database import connect
 from communique.db.interrupts import watched
-from communique.db.paths import written_whole
 from communique.db.schema import FULL_TEXT, HEAD_REVISION, current_revision
-from communique.errors import CommuniqueError
 
-__all__ = ["CheckReport", "backup", "check"]
+__all__ = ["CheckFindings", "check"]
 
 _TRIGGERS = tuple(
     f"{index}_{event}" for index, _, _ in FULL_TEXT for event in ("insert", "delete", "update")
@@ -27,7 +25,7 @@ _TRIGGERS = tuple(
 
 
 @dataclass
-class CheckReport:
+class CheckFindings:
     problems: list[str] = field(default_factory=list)
     documents: int = 0
     revision: str | None = None
@@ -47,7 +45,7 @@ class CheckReport:
         )
 
 
-def check(path: Path) -> CheckReport:
+def check(path: Path) -> CheckFindings:
     """Every check, each independent of the others' outcome, so one run lists every problem.
 
     All but one read through a read-only connection. FTS5's own integrity check, which also
@@ -55,33 +53,33 @@ def check(path: Path) -> CheckReport:
     write lock; it runs last, briefly, and is skipped (the rows are still compared) when the
     file cannot be written or a load holds the lock.
     """
-    report = CheckReport(revision=current_revision(path))
-    if report.revision is None:
-        report.problems.append("no communique schema in it: not a communique database yet")
-        return report
-    if report.revision != HEAD_REVISION:
-        newer = report.revision > HEAD_REVISION
-        report.problems.append(
-            f"schema is at revision {report.revision}, not {HEAD_REVISION}: "
+    findings = CheckFindings(revision=current_revision(path))
+    if findings.revision is None:
+        findings.problems.append("no communique schema in it: not a communique database yet")
+        return findings
+    if findings.revision != HEAD_REVISION:
+        newer = findings.revision > HEAD_REVISION
+        findings.problems.append(
+            f"schema is at revision {findings.revision}, not {HEAD_REVISION}: "
             + ("made by a newer communique" if newer else "run `communique db upgrade`")
         )
-    at_head = report.revision == HEAD_REVISION
+    at_head = findings.revision == HEAD_REVISION
     triggers: list[str] = []
     rows: list[str] = []
     mismatched: list[str] = []
     with closing(connect(path, readonly=True)) as connection, watched(connection):
-        report.problems += _guarded("integrity", _integrity, connection)
-        report.problems += _guarded("foreign keys", _foreign_keys, connection)
+        findings.problems += _guarded("integrity", _integrity, connection)
+        findings.problems += _guarded("foreign keys", _foreign_keys, connection)
         if at_head:
             triggers = _guarded("full-text", _full_text_triggers, connection)
             rows = _guarded("full-text", _full_text_rows, connection)
-        mismatched = _guarded("documents", lambda c: _digests(c, report), connection)
+        mismatched = _guarded("documents", lambda c: _digests(c, findings), connection)
         if at_head:
-            report.notes += _untagged(connection)
+            findings.notes += _untagged(connection)
     if at_head and not rows:  # words are worth comparing
-        rows = _full_text_contents(path, report)
-    report.problems += triggers + rows + mismatched
-    return report
+        rows = _full_text_contents(path, findings)
+    findings.problems += triggers + rows + mismatched
+    return findings
 
 
 def _guarded(
@@ -139,7 +137,7 @@ def _full_text_rows(connection: sqlite3.Connection) -> list[str]:
 _REBUILD = "rebuild it with: INSERT INTO {index}({index}) VALUES ('rebuild')"
 
 
-def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
+def _full_text_contents(path: Path, findings: CheckFindings) -> list[str]:
     """FTS5's own check, words included, in a transaction that is rolled back."""
     problems = []
     with closing(connect(path)) as connection, watched(connection):
@@ -152,7 +150,7 @@ def _full_text_contents(path: Path, report: CheckReport) -> list[str]:
                     f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)"
                 )
             except sqlite3.OperationalError as error:  # read-only file, or a load under way
-                report.skipped = f"words of the full-text indexes not compared ({error})"
+                findings.skipped = f"words of the full-text indexes not compared ({error})"
                 break
             except sqlite3.DatabaseError as error:
                 problems.append(
@@ -181,7 +179,7 @@ def _untagged(connection: sqlite3.Connection) -> list[str]:
     return []
 
 
-def _digests(connection: sqlite3.Connection, report: CheckReport) -> list[str]:
+def _digests(connection: sqlite3.Connection, findings: CheckFindings) -> list[str]:
     """Each document's text, encoded as it was decoded, must give back the stored sha256.
     The text is read as SQLite holds it (UTF-8 bytes), so damaged text is reported, not
     raised."""
@@ -190,7 +188,7 @@ def _digests(connection: sqlite3.Connection, report: CheckReport) -> list[str]:
         "SELECT id, CAST(raw_text AS BLOB), encoding, sha256 FROM documents ORDER BY id"
     )
     for document_id, stored, encoding, digest in rows:
-        report.documents += 1
+        findings.documents += 1
         try:
             actual = hashlib.sha256(bytes(stored).decode("utf-8").encode(encoding)).hexdigest()
         except (LookupError, UnicodeError, TypeError) as error:
@@ -199,40 +197,3 @@ def _digests(connection: sqlite3.Connection, report: CheckReport) -> list[str]:
         if actual != digest:
             problems.append(f"document {document_id}: raw text does not match its sha256")
     return problems
-
-
-def backup(source: Path, target: Path, *, force: bool = False) -> int:
-    """Copy the database with SQLite's online backup API, consistent even while another
-    process writes; returns the copy's size. The copy is made beside `target` and renamed
-    into place, so a failed backup leaves no partial file and `force` replaces atomically;
-    `target` is never one of the database's own files, a device or a pipe."""
-    with written_whole(target, source, force=force) as copy_path:
-        copy_path.chmod(source.stat().st_mode & 0o777)  # as readable as the database itself
-        try:
-            _copy(source, copy_path)
-        except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_FULL:
-                raise
-            # Only the copy is written: the full disk is the destination's, not the database's.
-            raise CommuniqueError(
-                f"{target}: no space left on device ({error}); nothing was written"
-            ) from None
-    return target.stat().st_size
-
-
-def _copy(source: Path, target: Path) -> None:
-    reader = connect(source, readonly=True)
-    try:
-        copy = open_connection(target)
-        try:
-            reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            reader.backup(copy)  # all pages in one step: one consistent snapshot
-            # A backup is read, not loaded into: a rollback journal lets it be read anywhere.
-            copy.execute("PRAGMA journal_mode = DELETE")
-            verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            copy.close()
-    finally:
-        reader.close()
-    if verdict != "ok":
-        raise CommuniqueError(f"backup failed: the copy did not pass quick_check ({verdict})")

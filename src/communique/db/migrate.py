@@ -92,7 +92,7 @@ def _revision_errors(revision: str) -> Iterator[None]:
         ) from None
 
 
-Report = Callable[[str], None]
+Notice = Callable[[str], None]
 
 DERIVED_BY_EXTRACTION = {"0002": "capture facts", "0003": "topics of points"}
 """What a revision adds that only extraction can fill in for the rows already stored: after an
@@ -101,7 +101,7 @@ it from the documents."""
 
 
 def _quiet(_message: str) -> None:
-    """The report of a caller that wants none."""
+    """What a caller that wants no notices is told: nothing."""
 
 
 class _MoveFailed(Exception):
@@ -126,7 +126,7 @@ def _holds_documents(connection: Connection) -> bool:
 
 
 def _move(
-    path: Path, revision: str, *, upward: bool, report: Report, backup: bool, announce: bool
+    path: Path, revision: str, *, upward: bool, notice: Notice, backup: bool, announce: bool
 ) -> None:
     """Move the schema to `revision` in one transaction, after copying a file that holds
     documents (unless `backup` is false). The revision is read again under the write lock:
@@ -148,13 +148,13 @@ def _move(
                 steps = _steps(script, before, target, upward=upward)
             documents = before is not None and _holds_documents(connection)
             if documents and backup:
-                copy = _copy_before(path, str(before), "upgrade" if upward else "downgrade", report)
+                copy = _copy_before(path, str(before), "upgrade" if upward else "downgrade", notice)
             if announce and before is None:
-                report(f"creating database schema in {path} (revision {target})")
+                notice(f"creating database schema in {path} (revision {target})")
             elif announce:
-                report(f"upgrading {path} from revision {before} to {target}")
+                notice(f"upgrading {path} from revision {before} to {target}")
             try:
-                _apply(connection, revision, steps if upward and before else [], upward, report)
+                _apply(connection, revision, steps if upward and before else [], upward, notice)
             except Exception as error:
                 raise _MoveFailed(error) from error
     except _MoveFailed as failure:
@@ -162,7 +162,7 @@ def _move(
         raise _failed(path, upward, before, wanted, failure.__cause__, copy) from None
     derived = [DERIVED_BY_EXTRACTION[step] for step in steps if step in DERIVED_BY_EXTRACTION]
     if upward and documents and derived:
-        report(
+        notice(
             f"run `communique reparse` to derive {' and '.join(derived)} from the documents"
             " already stored"
         )
@@ -185,13 +185,13 @@ def _steps(
     return found[::-1] if upward else found
 
 
-def _copy_before(path: Path, revision: str, move: str, report: Report) -> Path:
+def _copy_before(path: Path, revision: str, move: str, notice: Notice) -> Path:
     return backup_beside(
         path,
         revision,
         before=f"{move.removesuffix('e')}ing it",
         skip=f"run `communique db {move} --no-backup` if you keep copies of your own",
-        report=report,
+        notice=notice,
     )
 
 
@@ -200,12 +200,12 @@ def _apply(
     revision: str,
     steps: list[str],
     upward: bool,
-    report: Report,
+    notice: Notice,
 ) -> None:
     """Run the migrations, one revision at a time when there are several to say."""
     if len(steps) > 1:
         for number, step in enumerate(steps, 1):
-            report(f"applying revision {step} ({number} of {len(steps)})")
+            notice(f"applying revision {step} ({number} of {len(steps)})")
             command.upgrade(alembic_config(connection), step)
     elif upward:
         command.upgrade(alembic_config(connection), revision)
@@ -233,25 +233,25 @@ def _failed(
 
 
 def upgrade(
-    path: Path, revision: str = "head", *, report: Report = _quiet, backup: bool = True
+    path: Path, revision: str = "head", *, notice: Notice = _quiet, backup: bool = True
 ) -> None:
     """Upgrade to `revision`; a file that holds documents is copied first unless `backup` is
     false (for users who keep copies of their own)."""
-    _move(path, revision, upward=True, report=report, backup=backup, announce=False)
+    _move(path, revision, upward=True, notice=notice, backup=backup, announce=False)
 
 
-def downgrade(path: Path, revision: str, *, report: Report = _quiet, backup: bool = True) -> None:
+def downgrade(path: Path, revision: str, *, notice: Notice = _quiet, backup: bool = True) -> None:
     """Downgrade to `revision`, which drops what later revisions added (every table, for
     "base"): a file that holds documents is copied first unless `backup` is false."""
-    _move(path, revision, upward=False, report=report, backup=backup, announce=False)
+    _move(path, revision, upward=False, notice=notice, backup=backup, announce=False)
 
 
-def bring_to_head(path: Path, report: Report) -> None:
+def bring_to_head(path: Path, notice: Notice) -> None:
     """Upgrade a new or older database to head, saying so, since it changes the user's file;
     one that holds documents is copied first."""
     if _check_known(path) == head_revision():
         return
-    _move(path, "head", upward=True, report=report, backup=True, announce=True)
+    _move(path, "head", upward=True, notice=notice, backup=True, announce=True)
 
 
 def current(path: Path) -> str | None:

@@ -232,7 +232,7 @@ def forget(
                     "before-forget",
                     before="forgetting",
                     skip="add --no-backup if you keep copies of your own",
-                    report=report,
+                    notice=report,
                 )
             cursor = driver.cursor()
             _delete(cursor, "documents", now.documents)

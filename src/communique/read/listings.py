@@ -270,7 +270,7 @@ def _pairs(connection: sqlite3.Connection, sql: str) -> dict[str, int]:
     return {str(key): count for key, count in connection.execute(sql)}
 
 
-def report(connection: sqlite3.Connection) -> Row:
+def coverage(connection: sqlite3.Connection) -> Row:
     """Coverage of the store: what was loaded and how much extraction found in it."""
     articles, with_dateline, with_date = connection.execute(
         "SELECT count(*), count(dateline_place), count(published_on) FROM articles"

@@ -1,4 +1,4 @@
-"""`communique search` and `communique export`: finding things, and taking them elsewhere."""
+"""`communique search`: full-text search over articles and points, best match first."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from communique.cli.options import (
     filter_options,
     filters_from,
     format_option,
-    formula_guard_option,
     stdout_for,
     timeout_option,
     vocabularies_from,
@@ -110,74 +109,3 @@ def _marked(snippet: str, start: str, end: str, *, table: bool) -> str:
     if opened:
         pieces.append(end)
     return Printable("".join(pieces))
-
-
-@click.command()
-@click.option(
-    "--what",
-    type=click.Choice(["articles", "documents", "points"]),
-    default="articles",
-    show_default=True,
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "csv", "json"]),
-    default="jsonl",
-    show_default=True,
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to FILE instead of standard output; it appears only once complete.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace the --output file if it exists, or write into a device or named pipe.",
-)
-@formula_guard_option
-@filter_options
-@vocabulary_options
-@click.pass_obj
-def export(
-    app: AppContext,
-    /,
-    what: str,
-    fmt: str,
-    output: str | None,
-    force: bool,
-    formula_guard: bool,
-    **options: Any,
-) -> None:
-    """Export articles, documents or points, row by row, for other programs.
-
-    Exported articles (JSON Lines) load back with `communique seed`: each line is a record
-    with headline, story_text, date_str, topic and link. An --output file is never the
-    database nor one of its -wal, -shm or -journal files, and never replaces an existing
-    file without --force.
-
-    \b
-    Example:
-        communique export --what points --topic sanctions --format csv -o sanctions.csv
-    """
-    from communique.cli.output import stream_rows
-    from communique.read import listings
-    from communique.read.export import export as run
-
-    filters, vocabularies = filters_from(options), vocabularies_from(options)
-    with app.reader() as connection:
-        resolved = listings.resolve(connection, filters, vocabularies)
-        if output is None:
-            columns, rows = run(connection, what, resolved)
-            stream_rows(columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
-            return
-        from pathlib import Path
-
-        from communique.db.paths import text_output
-
-        with text_output(Path(output), app.database, force=force) as out:
-            columns, rows = run(connection, what, resolved)
-            count = stream_rows(columns, rows, fmt, out, formula_guard=formula_guard)
-    app.report(f"exported {count} {what} to {output}")
