@@ -13,7 +13,7 @@ import pytest
 
 from communique.extract import RECORD_FORMAT, CaptureHints, extract
 from communique.extract.archive import link_host
-from communique.inputs.archives import ArchiveProblem, ArchiveRecord, read_archive
+from communique.inputs.json_archives import ArchiveProblem, ArchiveRecord, read_archive
 
 from conftest import RunCli, sql
 

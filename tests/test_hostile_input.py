@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from communique.db.migrate import bring_to_head
-from communique.inputs import archives
+from communique.inputs import json_archives
 from communique.inputs.files import Capture, InputProblem, captures
 from communique.load.seeding import seed
 
@@ -276,18 +276,18 @@ def test_json_lines_with_a_bad_line_keep_the_others(
 def test_a_json_line_over_the_record_limit_is_skipped_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(archives, "_MAX_RECORD", 1024)
+    monkeypatch.setattr(json_archives, "_MAX_RECORD", 1024)
     lines = tmp_path / "lines.jsonl"
     good = json.dumps({"headline": "Talks", "story_text": "Talks were held."})
     huge = json.dumps({"headline": "Big", "story_text": "x" * 5000})
     lines.write_text(f"{good}\n{huge}\n{good}\n", encoding="utf-8")
-    found = list(archives.read_archive(lines))
+    found = list(json_archives.read_archive(lines))
     assert [type(item).__name__ for item in found] == [
         "ArchiveRecord",
         "ArchiveProblem",
         "ArchiveRecord",
     ]
-    assert found[1] == archives.ArchiveProblem(1, "record larger than 0 MiB")
+    assert found[1] == json_archives.ArchiveProblem(1, "record larger than 0 MiB")
     assert [item.index for item in found] == [0, 1, 2]
 
 

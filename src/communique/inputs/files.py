@@ -16,7 +16,7 @@ from pathlib import Path
 
 from communique.errors import CommuniqueError, InputRefused
 from communique.extract.records import RECORD_FORMAT, CaptureHints
-from communique.inputs.archives import ArchiveProblem, read_archive
+from communique.inputs.json_archives import ArchiveProblem, read_archive
 from communique.resources import seed_dir
 
 __all__ = [
