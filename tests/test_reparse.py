@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from communique.db import migrate
-from communique.db.database import write_connection, write_engine
+from communique.db.database import write_connection
 from communique.extract import CaptureHints, Extraction, extract
 from communique.inputs.decoding import decode
 from communique.load.reparse import ReparseSummary, reparse
@@ -46,11 +46,7 @@ def _load(db: Path, text: str, extractor: Extractor, hints: CaptureHints = SEED_
 
 
 def _reparse(db: Path, extractor: Extractor = extract) -> ReparseSummary:
-    engine = write_engine(db)
-    try:
-        return reparse(engine, lambda _document, _message: None, extractor)
-    finally:
-        engine.dispose()
+    return reparse(db, lambda _document, _message: None, extractor)
 
 
 def _without_declarations(text: str, hints: CaptureHints) -> Extraction:
@@ -184,10 +180,11 @@ def test_a_single_load_in_a_batch_of_one(migrated: Path, seed_text: str) -> None
     assert (result.outcome.value, result.document_id) == ("added", 1)
 
 
-NOTES = 1500
-"""Short documents for `reparse` to run over: enough to keep it busy for a few seconds, and
-short enough that most of its time goes to SQLAlchemy's handling of connections, where a
-signal used to land badly."""
+NOTES = 8000
+"""Short documents for `reparse` to run over: enough to keep it busy for most of a second
+after its first batch commits (it redoes some 10,000 a second), and short enough that most of
+its time goes to handing documents between processes and committing, where a signal could
+land badly."""
 
 
 def _stale(db: Path) -> int:
