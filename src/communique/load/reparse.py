@@ -411,6 +411,8 @@ class _Run:
         self._connection = write_connection(database)
         self._summary = summary
         self._report = report
+        self.last_done = 0
+        """The last document committed."""
 
     def close(self) -> None:
         """Give up the open transaction, if any, and the connection."""
@@ -484,6 +486,7 @@ class _Run:
 
     def _account(self, document_id: int, change: _Change) -> None:
         summary = self._summary
+        self.last_done = document_id
         summary.documents += 1
         summary.documents_changed += change.document
         summary.articles_changed += change.articles
@@ -510,43 +513,50 @@ def reparse(
     so (`stopped`). Ctrl-C and SIGTERM take effect between two documents: the documents done
     before are committed, and the process then ends as the signal would have ended it."""
     summary = ReparseSummary()
-    with closing(connect(database, readonly=True)) as reading:
-        last = int(reading.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0])
-    first = 0
-    """The first document of the open batch."""
     ahead: Ahead[_Document] = Ahead(extractor, jobs, start_after=workers_after)
-    run = _Run(database, summary, report)
+    work: list[tuple[_Document, Extracted]] = []
+    """The open batch."""
+    run: _Run | None = None
     try:
         with signals_held() as stopping:
             try:
-                work: list[tuple[_Document, Extracted]] = []
-                going = True
-                for document, extracted in ahead.run(_read(database, last), _job):
+                with closing(connect(database, readonly=True)) as reading:
+                    (last,) = reading.execute(
+                        "SELECT coalesce(max(id), 0) FROM documents"
+                    ).fetchone()
+                run = _Run(database, summary, report)
+                for document, extracted in ahead.run(_read(database, int(last)), _job):
                     if stopping():
-                        going = False
                         break
                     work.append((document, extracted or _extraction(extractor, document)))
-                    first = first or document.id
                     if len(work) >= batch_size:
-                        going = run.write(work, stopping)
-                        work, first = [], 0
+                        going, work = run.write(work, stopping), []
                         if not going:
                             break
-                if going and work:
-                    run.write(work, stopping)
+                else:
+                    if work:
+                        run.write(work, stopping)
             except (sqlite3.Error, TransactionLost) as error:
                 lost = lost_by(error)
                 if lost is None:
                     raise
-                summary.stopped = lost.losing(
-                    f"document {first} and those after it were not reparsed"
-                    " (nothing of it was written)"
-                    if first
-                    else "nothing was reparsed"
-                )
+                summary.stopped = lost.losing(_not_reparsed(work, run))
             finally:
                 ahead.close(abandon=True)
-                run.close()
+                if run is not None:
+                    run.close()
     finally:
         fold_log(database)
     return summary
+
+
+def _not_reparsed(work: list[tuple[_Document, Extracted]], run: _Run | None) -> str:
+    """What a stop cost: the open batch, or what was still to be read."""
+    if work:
+        return (
+            f"document {work[0][0].id} and those after it were not reparsed"
+            " (nothing of it was written)"
+        )
+    if run is not None and run.last_done:
+        return f"the documents after document {run.last_done} were not reparsed"
+    return "nothing was reparsed"
