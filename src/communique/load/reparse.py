@@ -114,19 +114,6 @@ _STORED_POINTS = """
     WHERE d.article_id"""
 
 _DOCUMENT_COLUMNS = ("status", "error", "carrier_id", "distributor_id", "section", "article_id")
-_ARTICLE_COLUMNS = (
-    "source_id",
-    "headline",
-    "dateline_place",
-    "published_year",
-    "published_month",
-    "published_day",
-    "published_on",
-    "published_from",
-    "lead",
-    "body",
-    "fingerprint",
-)
 _FINGERPRINT = 10
 """Where an article's fingerprint is in its snapshot."""
 
@@ -279,7 +266,7 @@ def _rewrite(
     values = writer.article_values(article)
     day = values["published_on"]
     values["published_on"] = day.isoformat() if day is not None else None
-    _update(writer.cursor, "articles", article_id, {key: values[key] for key in _ARTICLE_COLUMNS})
+    _update(writer.cursor, "articles", article_id, values)
     writer.cursor.execute("DELETE FROM declarations WHERE article_id = ?", [article_id])
     writer.insert_declarations(article_id, article.declarations)
     return 1, _points_changed(stored[1], wanted[1]), wanted
@@ -372,7 +359,10 @@ def _rewrite_document(
     return _Change(changed, articles_changed, points_changed)
 
 
-def _redo(batch: _Batch, writer: Writer, document_id: int, extracted: Extracted) -> _Change:
+def _redo(batch: _Batch, writer: Writer, document_id: int, extracted: Extracted) -> _Change | None:
+    """A document redone; None if it is no longer stored (forgotten since it was read)."""
+    if document_id not in batch.rows:
+        return None
     if isinstance(extracted, Failed):
         return _mark_failed(batch, writer, document_id, extracted.reason)
     return _rewrite_document(batch, writer, document_id, extracted)
@@ -443,29 +433,31 @@ class _Run:
             if lost is None:
                 raise
             raise lost from error
-        for (document, _), change in zip(work, changes, strict=False):
-            self._account(document.id, change)
+        for document_id, change in changes:
+            self._account(document_id, change)
         return done
 
     @staticmethod
     def _together(
         writer: Writer, work: list[tuple[_Document, Extracted]], stopping: Callable[[], bool]
-    ) -> tuple[list[_Change], bool]:
+    ) -> tuple[list[tuple[int, _Change]], bool]:
         batch = _Batch.read(writer.cursor, work)
-        changes: list[_Change] = []
+        changes: list[tuple[int, _Change]] = []
         for document, extracted in work:
             if stopping():
                 return changes, False
-            changes.append(_redo(batch, writer, document.id, extracted))
+            change = _redo(batch, writer, document.id, extracted)
+            if change is not None:
+                changes.append((document.id, change))
         return changes, True
 
     @staticmethod
     def _alone(
         writer: Writer, work: list[tuple[_Document, Extracted]], stopping: Callable[[], bool]
-    ) -> tuple[list[_Change], bool]:
+    ) -> tuple[list[tuple[int, _Change]], bool]:
         """The batch again, each document in a savepoint of its own; one whose rows cannot
         be written is marked failed, with the reason."""
-        changes: list[_Change] = []
+        changes: list[tuple[int, _Change]] = []
         for document, extracted in work:
             if stopping():
                 return changes, False
@@ -473,7 +465,9 @@ class _Run:
             try:
                 with writer.savepoint("document"):
                     batch = _Batch.read(writer.cursor, [(document, extracted)])
-                    changes.append(_redo(batch, writer, document.id, extracted))
+                    change = _redo(batch, writer, document.id, extracted)
+                if change is not None:
+                    changes.append((document.id, change))
                 continue
             except TransactionLost:
                 raise
@@ -481,7 +475,7 @@ class _Run:
                 reason = failure_reason(error)
             writer.forget()
             batch = _Batch.read(writer.cursor, [(document, extracted)])
-            changes.append(_mark_failed(batch, writer, document.id, reason))
+            changes.append((document.id, _mark_failed(batch, writer, document.id, reason)))
         return changes, True
 
     def _account(self, document_id: int, change: _Change) -> None:
