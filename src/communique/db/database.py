@@ -1,7 +1,7 @@
 """Opening the database file: connection settings, and bringing its schema to head.
 
-Read-only commands and loads use the standard library's sqlite3, so that they start without
-importing SQLAlchemy or Alembic; those are imported only by migrations and `reparse`.
+Read-only commands, loads, `reparse` and `forget` use the standard library's sqlite3, so that
+they start without importing SQLAlchemy or Alembic; those are imported only by migrations.
 """
 
 from __future__ import annotations
