@@ -116,6 +116,8 @@ _STORED_POINTS = """
 _DOCUMENT_COLUMNS = ("status", "error", "carrier_id", "distributor_id", "section", "article_id")
 _FINGERPRINT = 10
 """Where an article's fingerprint is in its snapshot."""
+_DECLARATIONS = 11
+"""Where its declarations are: the columns of the article's own row come before."""
 
 
 def _stored(
@@ -263,10 +265,12 @@ def _rewrite(
     wanted = _extracted(article)
     if stored[0] == wanted[0]:
         return 0, 0, stored
-    values = writer.article_values(article)
-    day = values["published_on"]
-    values["published_on"] = day.isoformat() if day is not None else None
-    _update(writer.cursor, "articles", article_id, values)
+    if stored[0][:_DECLARATIONS] != wanted[0][:_DECLARATIONS]:
+        # Only when they differ: rewriting the same headline and body reindexes them.
+        values = writer.article_values(article)
+        day = values["published_on"]
+        values["published_on"] = day.isoformat() if day is not None else None
+        _update(writer.cursor, "articles", article_id, values)
     writer.cursor.execute("DELETE FROM declarations WHERE article_id = ?", [article_id])
     writer.insert_declarations(article_id, article.declarations)
     return 1, _points_changed(stored[1], wanted[1]), wanted
@@ -475,7 +479,8 @@ class _Run:
                 reason = failure_reason(error)
             writer.forget()
             batch = _Batch.read(writer.cursor, [(document, extracted)])
-            changes.append((document.id, _mark_failed(batch, writer, document.id, reason)))
+            if document.id in batch.rows:
+                changes.append((document.id, _mark_failed(batch, writer, document.id, reason)))
         return changes, True
 
     def _account(self, document_id: int, change: _Change) -> None:
