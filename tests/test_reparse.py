@@ -18,7 +18,8 @@ import pytest
 
 import reparse_reference
 from communique.db import migrate
-from communique.db.database import write_connection, write_engine
+from communique.db.database import write_connection
+from communique.db.migrate import write_engine
 from communique.extract import CaptureHints, Extraction, extract
 from communique.inputs.decoding import decode
 from communique.load.reparse import ReparseSummary, reparse
