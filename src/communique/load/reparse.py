@@ -509,8 +509,10 @@ def reparse(
 
     A failure of the database itself (a full disk, a damaged file) stops the run, with the
     open batch rolled back whole and none of its documents marked failed: the summary says
-    so (`stopped`). Ctrl-C and SIGTERM take effect between two documents: the documents done
-    before are committed, and the process then ends as the signal would have ended it."""
+    so (`stopped`). Ctrl-C and SIGTERM take effect between two documents: what was committed
+    stays, a batch being written is committed up to the document at hand (documents extracted
+    and not yet written are left as they were), and the process then ends as the signal
+    would have ended it."""
     summary = ReparseSummary()
     ahead: Ahead[_Document] = Ahead(extractor, jobs, start_after=workers_after)
     work: list[tuple[_Document, Extracted]] = []
