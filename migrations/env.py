@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic import context
 from sqlalchemy import Connection
 
-from communique.db.database import write_engine
+from communique.db.migrate import write_engine
 from communique.db.models import Base, described_by_models
 
 config = context.config

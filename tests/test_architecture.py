@@ -145,3 +145,20 @@ def test_one_look_up_says_which_texts_are_stored() -> None:
         if "FROM documents WHERE sha256" in (text := path.read_text(encoding="utf-8"))
     }
     assert asking == {"communique.db.database": 1}
+
+
+def test_sqlalchemy_and_alembic_stay_with_the_schema() -> None:
+    """The models and the migrations are written with SQLAlchemy and Alembic; everything
+    else, loads, reparse and forget included, reads and writes through the standard
+    library's sqlite3 (one way of writing)."""
+    modules = _modules()
+    users = {
+        module
+        for module, path in modules.items()
+        if any(
+            imported.split(".")[0] in ("sqlalchemy", "alembic")
+            for imported in _imports(path, modules)
+        )
+    }
+    schema = {"communique.db.models", "communique.db.migrate"}
+    assert {module for module in users if not module.startswith("communique.migrations")} == schema

@@ -16,7 +16,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from communique.db import migrate
-from communique.db.database import connect, write_connection, write_engine
+from communique.db.database import connect, write_connection
+from communique.db.migrate import write_engine
 from communique.db.models import Base, described_by_models
 from communique.db.schema import HEAD_REVISION
 

@@ -5,33 +5,33 @@ from __future__ import annotations
 import click
 
 from communique.cli.context import AppContext, ExitStatus
-from communique.cli.options import stdout_for, vocabulary_options
+from communique.cli.options import extractor_for, stdout_for, vocabulary_options
 
 
 @click.command()
 @vocabulary_options
 @click.pass_obj
-def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> None:  # noqa: ARG001
+def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> None:
     """Run extraction again over every stored document and update what it derived.
 
-    Use it after upgrading communique: each document is redone in its own transaction, only
-    rows that differ are written, and running it twice changes nothing the second time.
+    Use it after upgrading communique, or with --gazetteer/--taxonomy to tag what is stored
+    with your own vocabularies: only rows that differ are written, and running it twice
+    changes nothing the second time.
 
     \b
     Example:
         communique reparse
     """
-    from communique.db.database import finish_writing, write_engine
     from communique.load.reparse import reparse as run
+    from communique.load.workers import default_jobs
 
     app.prepare()
-    engine = write_engine(app.database)
-    try:
-        summary = run(
-            engine, lambda document, message: app.notice(f"document {document}: {message}")
-        )
-    finally:
-        finish_writing(engine, app.database)
+    summary = run(
+        app.database,
+        lambda document, message: app.notice(f"document {document}: {message}"),
+        extractor_for(gazetteer, taxonomy),
+        jobs=default_jobs(),
+    )
     if summary.stopped is not None:
         app.stopped(summary.stopped)
     click.echo(summary.line())

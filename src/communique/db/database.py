@@ -1,7 +1,7 @@
 """Opening the database file: connection settings, and bringing its schema to head.
 
-Read-only commands and loads use the standard library's sqlite3, so that they start without
-importing SQLAlchemy or Alembic; those are imported only by migrations and `reparse`.
+Read-only commands, loads, `reparse` and `forget` use the standard library's sqlite3, so that
+they start without importing SQLAlchemy or Alembic; those are imported only by migrations.
 """
 
 from __future__ import annotations
@@ -11,12 +11,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from communique.errors import TransactionLost
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -24,15 +21,14 @@ __all__ = [
     "as_lost",
     "begin_immediate",
     "connect",
-    "finish_writing",
     "fold_log",
     "lost_by",
     "open_connection",
     "rows_in",
+    "set_write_pragmas",
     "signals_held",
     "stored_documents",
     "write_connection",
-    "write_engine",
 ]
 
 BUSY_TIMEOUT_MS = 30_000
@@ -218,8 +214,9 @@ def stored_documents(cursor: sqlite3.Cursor, digests: list[str]) -> dict[str, St
     return {row[0]: (int(row[1]), str(row[2]), row[3]) for row in rows_in(cursor, query, digests)}
 
 
-def _set_pragmas(connection: sqlite3.Connection, *, foreign_keys: bool) -> None:
-    """The settings of every connection that writes."""
+def set_write_pragmas(connection: sqlite3.Connection, *, foreign_keys: bool) -> None:
+    """The settings of every connection that writes (`write_connection`'s, and those of
+    migrations' engine)."""
     connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
@@ -239,57 +236,16 @@ def _set_pragmas(connection: sqlite3.Connection, *, foreign_keys: bool) -> None:
 
 
 def write_connection(path: Path) -> sqlite3.Connection:
-    """A stdlib connection for loading: the settings of `write_engine`'s, with transactions
+    """A stdlib connection for loading: the settings of migrations' engine, with transactions
     left to the caller (BEGIN IMMEDIATE ... COMMIT). Loading needs nothing of SQLAlchemy, and
     not importing it saves a quarter of a second at every `seed`."""
     connection = open_connection(path, create=True)
     try:
-        _set_pragmas(connection, foreign_keys=True)
+        set_write_pragmas(connection, foreign_keys=True)
     except BaseException:
         connection.close()
         raise
     return connection
-
-
-def _configure_engine(engine: Engine, *, foreign_keys: bool) -> None:
-    """Take transaction control from the sqlite3 module and set pragmas on every connection.
-
-    pysqlite's own BEGIN handling breaks SAVEPOINT and defers locking; emitting BEGIN IMMEDIATE
-    ourselves makes each write transaction take the lock up front, so two writers wait for each
-    other instead of failing half-way with "database is locked".
-    """
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        _set_pragmas(dbapi_connection, foreign_keys=foreign_keys)
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        begin_immediate(connection.connection.driver_connection)
-
-
-def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
-    """A SQLAlchemy engine for writing. Migrations pass `foreign_keys=False`: Alembic's batch
-    mode recreates tables, which enforced foreign keys would cascade into other tables.
-
-    The connection is made here rather than from a URL, so that a path with "?" or "%" in it
-    names exactly that file.
-    """
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    engine = create_engine(
-        "sqlite://", creator=lambda: open_connection(path, create=True), poolclass=NullPool
-    )
-    _configure_engine(engine, foreign_keys=foreign_keys)
-    return engine
-
-
-def finish_writing(engine: Engine, path: Path) -> None:
-    """Close the engine that wrote `path`, then fold the write-ahead log into the file."""
-    engine.dispose()
-    fold_log(path)
 
 
 def fold_log(path: Path) -> None:

@@ -6,9 +6,11 @@ communique has no project folder, only the copy of migrations/ inside the packag
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -16,10 +18,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from communique.db.backups import backup_beside
-from communique.db.database import finish_writing, write_engine
+from communique.db.database import (
+    begin_immediate,
+    fold_log,
+    open_connection,
+    set_write_pragmas,
+)
 from communique.db.schema import current_revision
 from communique.errors import CommuniqueError, SchemaTooNew
 from communique.resources import migrations_dir
@@ -29,10 +36,53 @@ __all__ = [
     "bring_to_head",
     "current",
     "downgrade",
+    "finish_writing",
     "head_revision",
     "history",
     "upgrade",
+    "write_engine",
 ]
+
+
+def _configure_engine(engine: Engine, *, foreign_keys: bool) -> None:
+    """Take transaction control from the sqlite3 module and set pragmas on every connection.
+
+    pysqlite's own BEGIN handling breaks SAVEPOINT and defers locking; emitting BEGIN IMMEDIATE
+    ourselves makes each write transaction take the lock up front, so two writers wait for each
+    other instead of failing half-way with "database is locked".
+    """
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        set_write_pragmas(dbapi_connection, foreign_keys=foreign_keys)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        begin_immediate(connection.connection.driver_connection)
+
+
+def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
+    """A SQLAlchemy engine for writing. Migrations pass `foreign_keys=False`: Alembic's batch
+    mode recreates tables, which enforced foreign keys would cascade into other tables.
+
+    The connection is made here rather than from a URL, so that a path with "?" or "%" in it
+    names exactly that file.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(
+        "sqlite://", creator=lambda: open_connection(path, create=True), poolclass=NullPool
+    )
+    _configure_engine(engine, foreign_keys=foreign_keys)
+    return engine
+
+
+def finish_writing(engine: Engine, path: Path) -> None:
+    """Close the engine that wrote `path`, then fold the write-ahead log into the file."""
+    engine.dispose()
+    fold_log(path)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

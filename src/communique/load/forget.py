@@ -19,15 +19,19 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from communique.db.backups import backup_beside
-from communique.db.database import IN_LIST_SIZE, finish_writing, rows_in, write_engine
+from communique.db.database import (
+    IN_LIST_SIZE,
+    begin_immediate,
+    fold_log,
+    rows_in,
+    write_connection,
+)
 from communique.errors import CommuniqueError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
     from communique.load.workers import Extractor
 
 __all__ = ["ForgetPlan", "forget", "plan"]
@@ -175,7 +179,6 @@ def _delete(cursor: sqlite3.Cursor, table: str, ids: Iterable[int]) -> None:
 
 
 def _rewrite_from(
-    connection: Connection,
     driver: sqlite3.Connection,
     article_id: int,
     document_id: int,
@@ -184,7 +187,7 @@ def _rewrite_from(
     """Rewrite an article from the capture that is now its first, as `reparse` would; false
     when that capture no longer extracts to this article (extraction has changed since)."""
     from communique.extract.records import CaptureHints
-    from communique.load.reparse import _rewrite
+    from communique.load.reparse import rewrite_article
     from communique.load.store import Writer
 
     text, url, year, form = driver.execute(
@@ -199,8 +202,13 @@ def _rewrite_from(
         return False
     if extraction.article is None or extraction.article.fingerprint != fingerprint:
         return False
-    _rewrite(connection, Writer(driver), article_id, extraction.article)
+    rewrite_article(Writer(driver), article_id, extraction.article)
     return True
+
+
+def _failed(path: Path, error: sqlite3.Error) -> CommuniqueError:
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return CommuniqueError(f"{path}: forgetting failed ({reason}); nothing forgotten")
 
 
 def forget(
@@ -211,42 +219,48 @@ def forget(
     was shown. The copy (unless `backup` is false) is taken under the same lock, so that it
     holds exactly what was there before. Returns a note for each article that stays as it
     was because its capture no longer extracts to it."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from communique.extract import extract
 
-    engine = write_engine(path)
     notes: list[str] = []
     try:
-        with engine.begin() as connection:
-            driver = cast(sqlite3.Connection, connection.connection.driver_connection)
-            now = plan(driver, shown.names)
-            if now != shown:
-                raise CommuniqueError(
-                    f"{path}: changed while forgetting was being confirmed; nothing forgotten."
-                    " Run the command again"
+        driver = write_connection(path)
+    except sqlite3.Error as error:
+        raise _failed(path, error) from None
+    try:
+        begin_immediate(driver)
+        now = plan(driver, shown.names)
+        if now != shown:
+            raise CommuniqueError(
+                f"{path}: changed while forgetting was being confirmed; nothing forgotten."
+                " Run the command again"
+            )
+        if backup:
+            backup_beside(
+                path,
+                "before-forget",
+                before="forgetting",
+                skip="add --no-backup if you keep copies of your own",
+                notice=report,
+            )
+        cursor = driver.cursor()
+        _delete(cursor, "documents", now.documents)
+        _delete(cursor, "articles", now.articles)
+        for article, document in sorted(now.handed_over.items()):
+            if not _rewrite_from(driver, article, document, extract):
+                notes.append(
+                    f"article {article} stays as its forgotten capture gave it: document"
+                    f" {document} no longer extracts to it; run `communique reparse`"
                 )
-            if backup:
-                backup_beside(
-                    path,
-                    "before-forget",
-                    before="forgetting",
-                    skip="add --no-backup if you keep copies of your own",
-                    notice=report,
-                )
-            cursor = driver.cursor()
-            _delete(cursor, "documents", now.documents)
-            _delete(cursor, "articles", now.articles)
-            for article, document in sorted(now.handed_over.items()):
-                if not _rewrite_from(connection, driver, article, document, extract):
-                    notes.append(
-                        f"article {article} stays as its forgotten capture gave it: document"
-                        f" {document} no longer extracts to it; run `communique reparse`"
-                    )
-    except (sqlite3.Error, SQLAlchemyError) as error:  # the transaction is rolled back
-        original = getattr(error, "orig", None) or error
-        reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
-        raise CommuniqueError(f"{path}: forgetting failed ({reason}); nothing forgotten") from None
+        driver.commit()
+    except sqlite3.Error as error:  # the transaction is rolled back
+        raise _failed(path, error) from None
     finally:
-        finish_writing(engine, path)
+        try:
+            if driver.in_transaction:
+                driver.rollback()
+        except sqlite3.Error:  # closing it undoes the transaction anyway
+            pass
+        finally:
+            driver.close()
+            fold_log(path)
     return notes

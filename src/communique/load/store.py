@@ -158,7 +158,7 @@ class Writer:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._ids: dict[tuple[str, str], int] = {}
         # Rows go straight to sqlite3: statement by statement, SQLAlchemy's execution machinery
-        # would cost more than SQLite itself (`reparse` hands over its driver connection).
+        # would cost more than SQLite itself.
         self.cursor = connection.cursor()
         self._next_id: dict[str, int] = {}
         self._staged: dict[str, list[dict[str, Any]]] = {}
