@@ -23,7 +23,7 @@ from communique.db.models import Article, Declaration, Document
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
-from communique.load.store import Writer, published_on
+from communique.load.rows import Writer, published_on
 from communique.load.workers import Extractor
 
 articles = cast(Table, Article.__table__)

@@ -93,12 +93,12 @@ def test_models_match_migrations(db_path: Path) -> None:
 def test_the_loader_writes_to_the_models_tables() -> None:
     """The store names its tables without importing the models (a load starts faster without
     the ORM); the names must be the models' own, parents written before their children."""
-    from communique.load import store
+    from communique.load import rows
 
-    shared = [store.sources, store.parties, store.topics]
-    assert sorted([*shared, *store._WRITE_ORDER]) == sorted(Base.metadata.tables)
-    written = list(store._WRITE_ORDER)
-    for table in store._WRITE_ORDER:
+    shared = [rows.sources, rows.parties, rows.topics]
+    assert sorted([*shared, *rows._WRITE_ORDER]) == sorted(Base.metadata.tables)
+    written = list(rows._WRITE_ORDER)
+    for table in rows._WRITE_ORDER:
         for key in Base.metadata.tables[table].foreign_keys:
             parent = key.column.table.name
             assert parent in shared or written.index(parent) < written.index(table), (table, parent)

@@ -126,7 +126,7 @@ def extracted_rows(corpus: Path) -> Rows:
     import hashlib
 
     from communique.extract import RECORD_FORMAT, CaptureHints, extract
-    from communique.load.store import published_on
+    from communique.load.rows import published_on
 
     rows = Rows()
     ids: dict[tuple[str, str], int] = {}

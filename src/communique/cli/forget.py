@@ -61,7 +61,7 @@ def forget(
         return
     if not yes:
         click.confirm("Forget them?", abort=True)
-    notes = run(app.database, found, backup=not no_backup, report=app.notice)
+    notes = run(app.database, found, backup=not no_backup, notice=app.notice)
     for note in notes:
         app.notice(note)
     click.echo(found.line("forgot"))

@@ -188,7 +188,7 @@ def _rewrite_from(
     when that capture no longer extracts to this article (extraction has changed since)."""
     from communique.extract.records import CaptureHints
     from communique.load.reparse import rewrite_article
-    from communique.load.store import Writer
+    from communique.load.rows import Writer
 
     text, url, year, form = driver.execute(
         "SELECT raw_text, url, given_year, format FROM documents WHERE id = ?", [document_id]
@@ -212,7 +212,7 @@ def _failed(path: Path, error: sqlite3.Error) -> CommuniqueError:
 
 
 def forget(
-    path: Path, shown: ForgetPlan, *, backup: bool, report: Callable[[str], None]
+    path: Path, shown: ForgetPlan, *, backup: bool, notice: Callable[[str], None]
 ) -> list[str]:
     """Remove what `shown` counted, in one write transaction: all of it or, on any failure,
     nothing. It is counted again under the write lock, and refused if it changed since it
@@ -240,7 +240,7 @@ def forget(
                 "before-forget",
                 before="forgetting",
                 skip="add --no-backup if you keep copies of your own",
-                notice=report,
+                notice=notice,
             )
         cursor = driver.cursor()
         _delete(cursor, "documents", now.documents)

@@ -38,8 +38,8 @@ from communique.db.database import (
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
-from communique.load.store import Writer, published_on
-from communique.load.workers import START_AFTER, Ahead, Extracted, Extractor, Failed, Job
+from communique.load.rows import Writer, published_on
+from communique.load.workers import START_AFTER, Extracted, ExtractionAhead, Extractor, Failed, Job
 
 __all__ = ["BATCH", "ReparseSummary", "reparse", "rewrite_article"]
 
@@ -51,7 +51,7 @@ READ_SIZE = 1000
 """Documents read from the database per query."""
 
 Snapshot = tuple[Any, ...]
-Report = Callable[[int, str], None]
+OnFailure = Callable[[int, str], None]
 
 
 @dataclass
@@ -401,10 +401,10 @@ def _job(document: _Document) -> Job:
 class _Run:
     """The write side of a reparse: one transaction per batch, on one connection."""
 
-    def __init__(self, database: Path, summary: ReparseSummary, report: Report) -> None:
+    def __init__(self, database: Path, summary: ReparseSummary, on_failure: OnFailure) -> None:
         self._connection = write_connection(database)
         self._summary = summary
-        self._report = report
+        self._on_failure = on_failure
         self.last_done = 0
         """The last document committed."""
 
@@ -492,12 +492,12 @@ class _Run:
         summary.points_changed += change.points
         summary.failed += change.failed
         if change.failed:
-            self._report(document_id, "extraction failed; the document is kept")
+            self._on_failure(document_id, "extraction failed; the document is kept")
 
 
 def reparse(
     database: Path,
-    report: Report,
+    on_failure: OnFailure,
     extractor: Extractor = extract,
     *,
     jobs: int = 1,
@@ -514,7 +514,7 @@ def reparse(
     and not yet written are left as they were), and the process then ends as the signal
     would have ended it."""
     summary = ReparseSummary()
-    ahead: Ahead[_Document] = Ahead(extractor, jobs, start_after=workers_after)
+    ahead: ExtractionAhead[_Document] = ExtractionAhead(extractor, jobs, start_after=workers_after)
     work: list[tuple[_Document, Extracted]] = []
     """The open batch."""
     run: _Run | None = None
@@ -525,7 +525,7 @@ def reparse(
                     (last,) = reading.execute(
                         "SELECT coalesce(max(id), 0) FROM documents"
                     ).fetchone()
-                run = _Run(database, summary, report)
+                run = _Run(database, summary, on_failure)
                 for document, extracted in ahead.run(_read(database, int(last)), _job):
                     if stopping():
                         break

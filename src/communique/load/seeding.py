@@ -20,13 +20,13 @@ from communique.extract.records import CaptureHints
 from communique.inputs.decoding import DecodedText, decode
 from communique.inputs.files import Capture, InputProblem
 from communique.load.store import LoadResult, Outcome, Store
-from communique.load.workers import START_AFTER, Ahead, Extractor, Job
+from communique.load.workers import START_AFTER, ExtractionAhead, Extractor, Job
 
-__all__ = ["Report", "SeedSummary", "seed"]
+__all__ = ["OnResult", "SeedSummary", "seed"]
 
 _T = TypeVar("_T")
 
-Report = Callable[[str, str, LoadResult | None], None]
+OnResult = Callable[[str, str, LoadResult | None], None]
 """Told of each input as it is done: its origin, a message (warning or failure) and the result
 (None when the input was refused before it reached the store)."""
 
@@ -122,7 +122,7 @@ def _kept_on_failure(
 def seed(
     database: Path,
     inputs: Iterable[Capture | InputProblem],
-    report: Report,
+    on_result: OnResult,
     extractor: Extractor = extract,
     progress: Callable[[int], None] | None = None,
     *,
@@ -141,7 +141,9 @@ def seed(
         before = indexed_rows(reading.cursor())
     summary = SeedSummary()
     store = Store(partial(write_connection, database), extractor)
-    ahead: Ahead[_Ready | _Refused] = Ahead(extractor, jobs, database, start_after=workers_after)
+    ahead: ExtractionAhead[_Ready | _Refused] = ExtractionAhead(
+        extractor, jobs, database, start_after=workers_after
+    )
 
     def account(results: list[tuple[str, LoadResult]]) -> None:
         for origin, result in results:
@@ -153,13 +155,13 @@ def seed(
                 summary.unchanged += 1
             else:
                 summary.failed.append((origin, result.reason or "failed"))
-            report(origin, result.reason or "; ".join(result.warnings), result)
+            on_result(origin, result.reason or "; ".join(result.warnings), result)
 
     try:
         for item, extracted in _kept_on_failure(ahead.run(_prepared(inputs), _job), store, account):
             if isinstance(item, _Refused):
                 summary.failed.append((item.origin, item.reason))
-                report(item.origin, item.reason, None)
+                on_result(item.origin, item.reason, None)
                 continue
             account(store.add(item.origin, item.decoded, item.hints, extracted))
             if progress is not None:

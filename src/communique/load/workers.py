@@ -38,8 +38,8 @@ from communique.extract.records import CaptureHints, Extraction
 __all__ = [
     "CHUNK",
     "START_AFTER",
-    "Ahead",
     "Extracted",
+    "ExtractionAhead",
     "Extractor",
     "Failed",
     "Job",
@@ -143,7 +143,7 @@ class _Chunk(Generic[T]):
     future: Future[list[Extracted]] | None = None
 
 
-class Ahead(Generic[T]):
+class ExtractionAhead(Generic[T]):
     """Pairs each item with its extraction, computed by workers, in the items' order.
 
     An item's extraction is None when the writer is to extract it itself: before the pool
