@@ -200,6 +200,33 @@ def test_an_article_captured_by_a_file_that_stays_is_rewritten_from_it(
     )
 
 
+def test_an_article_handed_over_keeps_the_topics_of_the_users_taxonomy(
+    cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
+) -> None:
+    """An article rewritten from the capture that stays is coded with the vocabularies the
+    user gives `forget`, as the load and `reparse` coded it, not with the packaged ones."""
+    taxonomy = tmp_path / "taxonomy.toml"
+    taxonomy.write_text(
+        '[topics.user-peace]\nname = "Peaceful intent"\nterms = ["purely peaceful"]\n',
+        encoding="utf-8",
+    )
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(seed_text, encoding="utf-8")
+    second.write_text(seed_text.replace("\n\n", "\n\n\n"), encoding="utf-8")
+    tagged = (
+        "SELECT p.ordinal FROM point_topics pt JOIN topics t ON t.id = pt.topic_id"
+        " JOIN declaration_points p ON p.id = pt.point_id WHERE t.slug = 'user-peace'"
+    )
+    loaded = cli("seed", "--taxonomy", str(taxonomy), str(first), str(second))
+    assert loaded.exit_code == 0, loaded.output
+    assert sql(db_path, tagged) == [(4,)]
+    result = cli("forget", "--yes", "--taxonomy", str(taxonomy), str(first))
+    assert result.exit_code == 0, result.output
+    assert sql(db_path, tagged) == [(4,)]
+    assert sql(db_path, "SELECT count(*) FROM articles") == [(1,)]
+    _indexes_exact(db_path)
+
+
 def test_an_article_its_remaining_capture_no_longer_gives_is_said(
     cli: RunCli, db_path: Path, tmp_path: Path, seed_text: str
 ) -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from communique.errors import OutputRefused
+
 from conftest import RunCli, console_script, run_console, sql, unavailable, write_variants
 
 LARGEST = 2**63 - 1
@@ -516,3 +518,27 @@ def test_a_path_too_long_for_sqlite_says_so(seeded: Path, tmp_path: Path) -> Non
         )
     else:
         assert result.returncode == 0, result.stderr
+
+
+def test_a_file_that_appears_after_the_last_check_is_not_replaced(tmp_path: Path) -> None:
+    """The name is taken by a hard link, which fails if another program created the file
+    between the last check and the naming, where a rename would have replaced it."""
+    from communique.db.paths import _put_in_place
+
+    finished, target = tmp_path / ".export.part", tmp_path / "export.jsonl"
+    finished.write_text("ours\n", encoding="utf-8")
+    target.write_text("theirs\n", encoding="utf-8")
+    with pytest.raises(OutputRefused, match="already exists; use --force to replace it"):
+        _put_in_place(finished, target, force=False)
+    assert target.read_text(encoding="utf-8") == "theirs\n"
+    _put_in_place(finished, target, force=True)
+    assert target.read_text(encoding="utf-8") == "ours\n"
+    assert not finished.exists()
+
+
+def test_a_backup_named_with_a_newline_is_said_on_one_line(seeded: Path, tmp_path: Path) -> None:
+    destination = tmp_path / "copy\nError: forged.db"
+    result = run_console("--db", str(seeded), "backup", str(destination))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.startswith(f"backed up {seeded} to {str(destination)!r} (")

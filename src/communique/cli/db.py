@@ -34,7 +34,9 @@ def _move(app: AppContext, step: Callable[..., None], revision: str, *, no_backu
     before = migrate.current(app.database)
     step(app.database, revision, notice=app.notice, backup=not no_backup)
     after = migrate.current(app.database)
-    click.echo(f"{app.database}: {before or 'empty'} -> {after or 'empty'}")
+    from communique.cli.display import quoted
+
+    click.echo(f"{quoted(str(app.database))}: {before or 'empty'} -> {after or 'empty'}")
 
 
 _no_backup = click.option(

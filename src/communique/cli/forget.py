@@ -7,6 +7,7 @@ import sys
 import click
 
 from communique.cli.context import AppContext
+from communique.cli.options import extractor_for, vocabulary_options
 
 
 @click.command()
@@ -18,9 +19,16 @@ from communique.cli.context import AppContext
     is_flag=True,
     help="Do not copy the database beside itself first (for those who keep their own copies).",
 )
+@vocabulary_options
 @click.pass_obj
 def forget(
-    app: AppContext, names: tuple[str, ...], yes: bool, dry_run: bool, no_backup: bool
+    app: AppContext,
+    names: tuple[str, ...],
+    yes: bool,
+    dry_run: bool,
+    no_backup: bool,
+    gazetteer: str | None,
+    taxonomy: str | None,
 ) -> None:
     """Remove the documents loaded from ORIGIN..., and every article, declaration and point
     that only they supported; the full-text indexes follow. Sources, parties and topics stay.
@@ -30,12 +38,15 @@ def forget(
     communique:seed/NAME, PATH#INDEX for one record). It says what it would remove and asks
     first; off a terminal it needs --yes. The database is copied beside itself first
     (communique.db.before-forget.bak) unless --no-backup is given; then everything is removed
-    in one transaction, or nothing. A file forgotten can be loaded again with `seed`.
+    in one transaction, or nothing. A file forgotten can be loaded again with `seed`. An
+    article another capture still supports is rewritten from it with the vocabularies given
+    (--gazetteer, --taxonomy), as `reparse` would.
 
     \b
     Example:
         communique forget --dry-run captures/kcna-2024-08.json
     """
+    from communique.cli.display import quoted
     from communique.load.forget import forget as run
     from communique.load.forget import plan
 
@@ -49,8 +60,7 @@ def forget(
         )
     click.echo(f"{found.line('would forget')}, loaded from:")
     for origin, count in found.origins.items():
-        shown = origin if origin.isprintable() else repr(origin)  # no line of its own making
-        click.echo(f"  {shown}" + (f" ({count:,} records)" if count > 1 else ""))
+        click.echo(f"  {quoted(origin)}" + (f" ({count:,} records)" if count > 1 else ""))
     kept = len(found.handed_over)
     if kept:
         click.echo(
@@ -61,7 +71,13 @@ def forget(
         return
     if not yes:
         click.confirm("Forget them?", abort=True)
-    notes = run(app.database, found, backup=not no_backup, notice=app.notice)
+    notes = run(
+        app.database,
+        found,
+        backup=not no_backup,
+        notice=app.notice,
+        extractor=extractor_for(gazetteer, taxonomy),
+    )
     for note in notes:
         app.notice(note)
     click.echo(found.line("forgot"))

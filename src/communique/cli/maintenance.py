@@ -113,4 +113,6 @@ def backup(app: AppContext, destination: str, force: bool) -> None:
 
     existing(app.database)
     size = run(app.database, Path(destination), force=force)
-    click.echo(f"backed up {app.database} to {destination} ({size:,} bytes)")
+    from communique.cli.display import quoted
+
+    click.echo(f"backed up {quoted(str(app.database))} to {quoted(destination)} ({size:,} bytes)")

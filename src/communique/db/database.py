@@ -1,4 +1,5 @@
-"""Opening the database file: connection settings, and bringing its schema to head.
+"""Opening the database file: the one function that connects, and the settings of every
+connection; whether a write transaction survived an error; the one "is it stored?" look-up.
 
 Read-only commands, loads, `reparse` and `forget` use the standard library's sqlite3, so that
 they start without importing SQLAlchemy or Alembic; those are imported only by migrations.
@@ -102,9 +103,9 @@ def signals_held() -> Iterator[Callable[[], bool]]:
     one came, and ends early at a point of its choosing; a wait for another writer's lock
     ends at once (`begin_immediate`).
 
-    Python raises a signal's exception wherever the main thread happens to be, and inside
-    SQLAlchemy's own clean-up (closing a connection, ending a transaction) that prints a
-    traceback or leaves the connection unusable. Outside the main thread, where signals cannot
+    Python raises a signal's exception wherever the main thread happens to be: inside the
+    closing of a connection or the ending of a transaction or of the worker pool, that would
+    leave a half-done clean-up and print a traceback. Outside the main thread, where signals cannot
     be caught, the block runs as it is."""
     import signal
 

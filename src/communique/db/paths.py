@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import shlex
 import stat
 from collections.abc import Iterator
@@ -136,7 +135,7 @@ def _create_beside(target: Path) -> Path:
     except OSError:
         replaced = None
     for _ in range(100):
-        candidate = target.parent / f".{target.name[:40]}.{secrets.token_hex(4)}.part"
+        candidate = target.parent / f".{target.name[:40]}.{os.urandom(4).hex()}.part"
         try:
             handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:
@@ -175,10 +174,29 @@ def written_whole(target: Path, database: Path, *, force: bool) -> Iterator[Path
                 f"{target}: {reason[:1].lower()}{reason[1:]}; nothing was written"
             ) from error
         refuse_unsafe_output(target, database, force=force)
-        temporary.replace(target)
+        _put_in_place(temporary, target, force=force)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _put_in_place(temporary: Path, target: Path, *, force: bool) -> None:
+    """Give the finished file its name. Without `force` the name is taken by a hard link,
+    which fails if a file of that name appeared since it was checked, rather than by a
+    rename, which would replace it; with `force` the rename replaces it in one step."""
+    if force:
+        temporary.replace(target)
+        return
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise OutputRefused(f"{target}: already exists; use --force to replace it") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        temporary.replace(target)  # a file system without hard links: as checked just before
+        return
+    temporary.unlink()
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """What extraction yields: plain, immutable records that know nothing of the database.
 
-The store maps these to rows; keeping them free of SQLAlchemy lets extraction be tested (and
-reused by later tools such as `reparse`) without a database.
+`load/rows` maps these to rows; keeping them free of any database lets extraction be tested,
+and rerun by `reparse`, without one.
 """
 
 from __future__ import annotations

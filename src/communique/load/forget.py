@@ -212,15 +212,19 @@ def _failed(path: Path, error: sqlite3.Error) -> CommuniqueError:
 
 
 def forget(
-    path: Path, shown: ForgetPlan, *, backup: bool, notice: Callable[[str], None]
+    path: Path,
+    shown: ForgetPlan,
+    *,
+    backup: bool,
+    notice: Callable[[str], None],
+    extractor: Extractor,
 ) -> list[str]:
     """Remove what `shown` counted, in one write transaction: all of it or, on any failure,
     nothing. It is counted again under the write lock, and refused if it changed since it
     was shown. The copy (unless `backup` is false) is taken under the same lock, so that it
-    holds exactly what was there before. Returns a note for each article that stays as it
-    was because its capture no longer extracts to it."""
-    from communique.extract import extract
-
+    holds exactly what was there before. An article handed over to another capture is
+    rewritten with `extractor`, the user's vocabularies included, as `reparse` would. Returns a
+    note for each article that stays as it was because its capture no longer extracts to it."""
     notes: list[str] = []
     try:
         driver = write_connection(path)
@@ -246,7 +250,7 @@ def forget(
         _delete(cursor, "documents", now.documents)
         _delete(cursor, "articles", now.articles)
         for article, document in sorted(now.handed_over.items()):
-            if not _rewrite_from(driver, article, document, extract):
+            if not _rewrite_from(driver, article, document, extractor):
                 notes.append(
                     f"article {article} stays as its forgotten capture gave it: document"
                     f" {document} no longer extracts to it; run `communique reparse`"
