@@ -18,7 +18,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import NullPool
 
 from communique.db.backups import backup_beside
 from communique.db.database import (
@@ -51,7 +52,6 @@ def _configure_engine(engine: Engine, *, foreign_keys: bool) -> None:
     ourselves makes each write transaction take the lock up front, so two writers wait for each
     other instead of failing half-way with "database is locked".
     """
-    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -69,9 +69,6 @@ def write_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     The connection is made here rather than from a URL, so that a path with "?" or "%" in it
     names exactly that file.
     """
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
     engine = create_engine(
         "sqlite://", creator=lambda: open_connection(path, create=True), poolclass=NullPool
     )
