@@ -15,6 +15,7 @@ __all__ = [
     "TimeLimitExceeded",
     "TransactionLost",
     "failure_reason",
+    "first_line",
 ]
 
 
@@ -74,9 +75,15 @@ class TransactionLost(CommuniqueError):
         return TransactionLost(self.cause, self.advice, lost)
 
 
+def first_line(error: object) -> str:
+    """The first line of an error's message, or its type's name when it says nothing: what a
+    one-line report quotes, never a statement and its parameters on the lines after."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def failure_reason(error: Exception) -> str:
     """One line saying why extraction failed: the database's own message for a rejected row
     (not the statement and its parameters), else the error's first line."""
     original = getattr(error, "orig", None) or error
-    message = (str(original).strip().splitlines() or [""])[0]
+    message = first_line(original) if str(original).strip() else ""
     return f"extraction failed: {type(original).__name__}: {message}"

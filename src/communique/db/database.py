@@ -14,7 +14,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from communique.errors import TransactionLost
+from communique.errors import TransactionLost, first_line
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -56,7 +56,7 @@ def as_lost(error: sqlite3.Error) -> TransactionLost:
     """`error` as the loss of the open write transaction, saying what the user can do."""
     code = getattr(error, "sqlite_errorcode", None)
     advice = _ADVICE.get(code & 0xFF) if code is not None else None
-    cause = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    cause = first_line(error)
     return TransactionLost(cause, advice or "run `communique check`, then the same command again")
 
 

@@ -29,7 +29,7 @@ from communique.db.database import (
     set_write_pragmas,
 )
 from communique.db.schema import current_revision
-from communique.errors import CommuniqueError, SchemaTooNew
+from communique.errors import CommuniqueError, SchemaTooNew, first_line
 from communique.resources import migrations_dir
 
 __all__ = [
@@ -270,7 +270,7 @@ def _failed(
 ) -> CommuniqueError:
     """One line for a move that failed: why, that the file is as it was, and where the copy is."""
     original = getattr(error, "orig", None) or error
-    reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    reason = first_line(original)
     kept = f"; the copy taken before is {copy}" if copy is not None else ""
     return CommuniqueError(
         f"{path}: the {'upgrade' if upward else 'downgrade'} from revision {before} to"

@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 STDIN = "-"
+STDIN_ORIGIN = "<stdin>"
+"""The origin stored for a text read from standard input."""
 MANIFEST = "manifest.toml"
 TEXT_SUFFIXES = frozenset({".txt"})
 ARCHIVE_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
@@ -187,7 +189,7 @@ def captures(paths: list[str], max_bytes: int = MAX_TEXT_BYTES) -> Iterator[Capt
     refused before it is read."""
     for given in paths:
         if given == STDIN:
-            yield Capture(origin="<stdin>", read=partial(_read_stdin, max_bytes))
+            yield Capture(origin=STDIN_ORIGIN, read=partial(_read_stdin, max_bytes))
             continue
         path = Path(given)
         if path.is_dir():

@@ -29,14 +29,13 @@ from communique.db.database import (
     rows_in,
     write_connection,
 )
-from communique.errors import CommuniqueError
+from communique.errors import CommuniqueError, first_line
+from communique.inputs.files import STDIN, STDIN_ORIGIN
 
 if TYPE_CHECKING:
     from communique.load.workers import Extractor
 
 __all__ = ["ForgetPlan", "forget", "plan"]
-
-STDIN_ORIGIN = "<stdin>"
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def _counted(number: int, noun: str) -> str:
 
 def _keys(name: str) -> set[str]:
     """What an origin, or its file, or a folder above it, must be for `name` to name it."""
-    if name in ("-", STDIN_ORIGIN):
+    if name in (STDIN, STDIN_ORIGIN):
         return {STDIN_ORIGIN}
     try:
         resolved = Path(name).resolve()
@@ -207,7 +206,7 @@ def _rewrite_from(
 
 
 def _failed(path: Path, error: sqlite3.Error) -> CommuniqueError:
-    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    reason = first_line(error)
     return CommuniqueError(f"{path}: forgetting failed ({reason}); nothing forgotten")
 
 

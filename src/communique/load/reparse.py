@@ -38,7 +38,7 @@ from communique.db.database import (
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import ArticleRecord, CaptureHints, Extraction
-from communique.load.rows import Writer, published_on
+from communique.load.rows import Writer, published_on, sql_value
 from communique.load.workers import START_AFTER, Extracted, ExtractionAhead, Extractor, Failed, Job
 
 __all__ = ["BATCH", "ReparseSummary", "reparse", "rewrite_article"]
@@ -187,7 +187,7 @@ def _extracted(article: ArticleRecord) -> tuple[Snapshot, list[Snapshot]]:
         article.published_year,
         article.published_month,
         article.published_day,
-        day.isoformat() if day else None,
+        sql_value(day),
         article.published_from,
         article.lead,
         article.body,
@@ -268,8 +268,7 @@ def _rewrite(
     if stored[0][:_DECLARATIONS] != wanted[0][:_DECLARATIONS]:
         # Only when they differ: rewriting the same headline and body reindexes them.
         values = writer.article_values(article)
-        day = values["published_on"]
-        values["published_on"] = day.isoformat() if day is not None else None
+        values["published_on"] = sql_value(values["published_on"])
         _update(writer.cursor, "articles", article_id, values)
     writer.cursor.execute("DELETE FROM declarations WHERE article_id = ?", [article_id])
     writer.insert_declarations(article_id, article.declarations)
