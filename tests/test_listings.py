@@ -159,8 +159,16 @@ def test_show_text(cli: RunCli) -> None:
     assert "Signatory:   Kim Jong Il, Chairman of the National Defence Commission (DPRK)" in lines
     assert "Signatory:   V. V. Putin, President (Russia)" in lines
     assert "Points (7):" in lines
-    assert lines.count("       held by: DPRK, Russia") == 6
-    assert lines.count("       held by: DPRK") == 1
+    assert "Speaks for:  DPRK, Russia (title)" in lines
+    assert [line for line in lines if line.startswith("       held by:")] == [
+        "       held by: DPRK, Russia (both-sides)",
+        "       held by: DPRK, Russia (stance-subject)",
+        "       held by: DPRK, Russia (stance-subject)",
+        "       held by: DPRK (stance-subject)",
+        "       held by: DPRK, Russia (stance-subject)",
+        "       held by: DPRK, Russia (document)",
+        "       held by: DPRK, Russia (both-sides)",
+    ]
 
 
 @pytest.mark.usefixtures("seeded")
@@ -244,6 +252,7 @@ def test_report_of_the_seed(cli: RunCli) -> None:
         "published_documents": 1,
         "published_documents_by_kind": {"joint declaration": 1},
         "points": 7,
+        "points_unattributed": 0,
         "points_by_topic": {
             "economic-cooperation": 2,
             "sovereignty": 2,
@@ -256,6 +265,8 @@ def test_report_of_the_seed(cli: RunCli) -> None:
             "terrorism-crime": 1,
         },
         "points_by_party": {"DPRK": 7, "Russia": 6},
+        "points_by_rule": {"stance-subject": 7, "both-sides": 4, "document": 2},
+        "documents_from_older_extraction": 0,
     }
     assert cli("report").stdout.splitlines() == [
         "documents                   1",
@@ -266,6 +277,7 @@ def test_report_of_the_seed(cli: RunCli) -> None:
         "published documents         1",
         "  joint declaration         1",
         "points                      7",
+        "  unattributed              0",
         "  by topic:",
         "  economic-cooperation      2",
         "  sovereignty               2",
@@ -279,4 +291,9 @@ def test_report_of_the_seed(cli: RunCli) -> None:
         "  by party:",
         "  DPRK                      7",
         "  Russia                    6",
+        "  attributions by rule:",
+        "  stance-subject            7",
+        "  both-sides                4",
+        "  document                  2",
+        "from an older extraction    0",
     ]

@@ -23,6 +23,13 @@ from communique.db.schema import HEAD_REVISION
 
 from conftest import PROJECT_ROOT, RunCli, sql
 
+STALE = (
+    "communique: {} hold rows from an older extraction than this communique's;"
+    " `communique reparse --stale` redoes them\n"
+)
+"""What every reading command says of a database loaded before revision 0005."""
+
+
 TABLES = [
     "articles",
     "declaration_parties",
@@ -243,11 +250,12 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0001} to {revision_0001}.0001.bak before upgrading it\n"
         f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
-        "communique: applying revision 0002 (1 of 3)\n"
-        "communique: applying revision 0003 (2 of 3)\n"
-        "communique: applying revision 0004 (3 of 3)\n"
+        "communique: applying revision 0002 (1 of 4)\n"
+        "communique: applying revision 0003 (2 of 4)\n"
+        "communique: applying revision 0004 (3 of 4)\n"
+        "communique: applying revision 0005 (4 of 4)\n"
         "communique: run `communique reparse` to derive capture facts and topics of points"
-        " from the documents already stored\n"
+        " from the documents already stored\n" + STALE.format("2 documents")
     )
     assert sql(revision_0001, COUNTS) == counts
     assert sql(revision_0001, SAMPLE) == sample
@@ -310,10 +318,11 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0002} to {revision_0002}.0002.bak before upgrading it\n"
         f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
-        "communique: applying revision 0003 (1 of 2)\n"
-        "communique: applying revision 0004 (2 of 2)\n"
+        "communique: applying revision 0003 (1 of 3)\n"
+        "communique: applying revision 0004 (2 of 3)\n"
+        "communique: applying revision 0005 (3 of 3)\n"
         "communique: run `communique reparse` to derive topics of points"
-        " from the documents already stored\n"
+        " from the documents already stored\n" + STALE.format("2 documents")
     )
     assert sql(revision_0002, COUNTS) == counts
     assert sql(revision_0002, SAMPLE) == sample
@@ -371,6 +380,8 @@ def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0003} to {revision_0003}.0003.bak before upgrading it\n"
         f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
+        "communique: applying revision 0004 (1 of 2)\n"
+        "communique: applying revision 0005 (2 of 2)\n" + STALE.format("2 documents")
     )
     assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
         ("point", 4),
@@ -410,3 +421,90 @@ def test_0004_downgrades_and_upgrades_again_with_data(revision_0003: Path, cli: 
     assert cli("db", "upgrade").exit_code == 0
     assert len(_hashsizes(revision_0003)) == 2
     assert sql(revision_0003, COUNTS) == counts
+
+
+@pytest.fixture
+def revision_0004(db_path: Path) -> Path:
+    """A database written by communique at revision 0004: the seed and one plain article."""
+    return _written_at("0004", db_path)
+
+
+# What extraction derived, in a form two files can be compared in (no ids, no load times).
+DERIVED = {
+    "documents": "SELECT sha256, status, error, article_id, extraction_version FROM documents"
+    " ORDER BY sha256",
+    "declarations": "SELECT article_id, kind, title, issuer, issuer_party_id FROM declarations"
+    " ORDER BY article_id, id",
+    "declaration_parties": "SELECT d.article_id, pa.slug, dp.rule FROM declaration_parties dp"
+    " JOIN declarations d ON d.id = dp.declaration_id JOIN parties pa ON pa.id = dp.party_id"
+    " ORDER BY 1, 2",
+    "point_parties": "SELECT d.article_id, po.ordinal, pa.slug, pp.rule FROM point_parties pp"
+    " JOIN declaration_points po ON po.id = pp.point_id"
+    " JOIN declarations d ON d.id = po.declaration_id JOIN parties pa ON pa.id = pp.party_id"
+    " ORDER BY 1, 2, 3",
+    "points": "SELECT d.article_id, po.ordinal, po.text, po.subject, po.label"
+    " FROM declaration_points po JOIN declarations d ON d.id = po.declaration_id ORDER BY 1, 2",
+}
+
+
+def _derived(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    return {name: sql(db, query) for name, query in DERIVED.items()}
+
+
+def test_a_0004_database_upgrades_and_reparse_stale_gives_a_fresh_loads_rows(
+    revision_0004: Path, cli: RunCli, tmp_path: Path
+) -> None:
+    counts, sample = sql(revision_0004, COUNTS), sql(revision_0004, SAMPLE)
+    assert counts == [(2, 2, 1, 7, 13, 2, 2, 2)]
+    result = cli("points", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"communique: backing up {revision_0004} to {revision_0004}.0004.bak before upgrading it\n"
+        f"communique: upgrading {revision_0004} from revision 0004 to {HEAD_REVISION}\n"
+        + STALE.format("2 documents")
+    )
+    # Nothing lost; the new columns say the rows came from an extraction that kept no rules.
+    assert sql(revision_0004, COUNTS) == counts
+    assert sql(revision_0004, SAMPLE) == sample
+    assert sql(revision_0004, "SELECT count(*) FROM point_parties WHERE rule IS NULL") == [(13,)]
+    assert sql(revision_0004, "SELECT DISTINCT extraction_version FROM documents") == [(None,)]
+    redone = cli("reparse", "--stale")
+    assert redone.exit_code == 0, redone.output
+    assert cli("points").stderr == ""
+    # The same rows as a fresh load of the same two texts by this version.
+    fresh = tmp_path / "fresh.db"
+    page = tmp_path / "art.txt"
+    page.write_text(
+        "Talks held in Pyongyang\n\nPyongyang, May 2 (KCNA) -- Officials of the two countries"
+        " held talks here today on trade.\n\nThey agreed to meet again.\n",
+        encoding="utf-8",
+    )
+    assert cli("--db", str(fresh), "seed").exit_code == 0
+    assert cli("--db", str(fresh), "seed", str(page)).exit_code == 0
+    assert _derived(revision_0004) == _derived(fresh)
+    assert sql(revision_0004, "SELECT DISTINCT rule FROM point_parties ORDER BY 1") == [
+        ("both-sides",),
+        ("document",),
+        ("stance-subject",),
+    ]
+
+
+def test_0005_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: RunCli) -> None:
+    counts, sample = sql(revision_0004, COUNTS), sql(revision_0004, SAMPLE)
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("reparse", "--stale").exit_code == 0
+    down = cli("db", "downgrade", "0004")
+    assert down.exit_code == 0, down.output
+    assert sql(revision_0004, "SELECT version_num FROM alembic_version") == [("0004",)]
+    columns = {
+        table: [str(row[1]) for row in sql(revision_0004, f"PRAGMA table_info({table})")]
+        for table in ("documents", "point_parties", "declaration_parties")
+    }
+    assert "extraction_version" not in columns["documents"]
+    assert "rule" not in columns["point_parties"] + columns["declaration_parties"]
+    assert sql(revision_0004, COUNTS) == counts
+    assert sql(revision_0004, SAMPLE) == sample
+    assert cli("db", "upgrade").exit_code == 0
+    assert sql(revision_0004, COUNTS) == counts
+    assert sql(revision_0004, "SELECT count(*) FROM point_parties WHERE rule IS NULL") == [(13,)]
+    assert cli("check").exit_code == 0

@@ -98,7 +98,8 @@ CASES = {
         None,
         "Chinese Foreign Ministry",
         2,
-        [["dprk"], ["china"]],
+        # The Chinese statement's "The DPRK ..." is China's position on the DPRK.
+        [["china"], ["china"]],
     ),
     "white-paper-said": Case(
         "The Institute for American Studies of the Foreign Ministry of the DPRK published a"
@@ -230,7 +231,10 @@ def test_a_message_from_a_foreign_leader_speaks_for_his_country() -> None:
     )
     assert (declaration.kind, declaration.issuer) == ("message", "Xi Jinping")
     assert declaration.issuer_party is not None and declaration.issuer_party.slug == "china"
-    assert _holders(declaration) == [["dprk"], ["china"]]
+    # A message speaks for its sender: what it says of the DPRK is China's position.
+    assert _holders(declaration) == [["china"], ["china"]]
+    assert {h.rule for point in declaration.points for h in point.holders} == {"document"}
+    assert [side.rule for side in declaration.sides] == ["sender"]
     greeting = _only(
         "Kim Jong Un received a message of greeting from Vladimir Putin, president of the"
         " Russian Federation. It says:"
@@ -261,14 +265,21 @@ def test_joint_documents_take_the_parties_they_are_between(lead: str, parties: l
     assert declaration.issuer is None
 
 
+def test_a_report_seen_is_no_report_published() -> None:
+    """ "He said:" after a report on display introduces his words, a speech, not the report;
+    the text names no speaker, so nobody is taken to hold them."""
+    declaration = _only("A report on the harvest was displayed at the hall. He said:")
+    assert (declaration.kind, declaration.issuer, declaration.parties) == ("speech", None, ())
+    assert _holders(declaration) == [[], []]
+
+
 @pytest.mark.parametrize(
     "lead",
     [
         "Following are major news items and articles in leading newspapers of the DPRK on Friday:",
         "Article 9 of the Constitution of Japan renounces war. A former Japanese official said:",
-        "A report on the harvest was displayed at the hall. He said:",
     ],
-    ids=["press-review", "article-9", "he-said-after-a-report-object"],
+    ids=["press-review", "article-9"],
 )
 def test_no_document_where_none_is_published(lead: str) -> None:
     found = extract(f"Headline\n\nPyongyang, June 2 (KCNA) -- {lead}{POINTS}")

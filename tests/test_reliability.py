@@ -17,6 +17,7 @@ import pytest
 
 from communique.db import database
 from communique.db.database import begin_immediate
+from communique.db.schema import HEAD_REVISION
 
 from conftest import (
     assert_file_sound,
@@ -318,7 +319,7 @@ def test_check_passes_a_sound_database(seeded: Path) -> None:
     result = run_console("--db", str(seeded), "check")
     assert (result.returncode, result.stdout) == (
         0,
-        "ok: integrity, foreign keys, full-text indexes, schema at revision 0004,"
+        f"ok: integrity, foreign keys, full-text indexes, schema at revision {HEAD_REVISION},"
         " sha256 of 1 documents\n",
     )
 
@@ -416,7 +417,7 @@ def test_check_of_an_empty_or_newer_database_says_what_it_is(seeded: Path, tmp_p
     result = run_console("--db", str(seeded), "check")
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        "problem: schema is at revision 0009, not 0004: made by a newer communique"
+        f"problem: schema is at revision 0009, not {HEAD_REVISION}: made by a newer communique"
     )
 
 

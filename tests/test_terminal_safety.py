@@ -71,6 +71,11 @@ def capture(tmp_path: Path, seed_text: str) -> Path:
     text = text.replace(
         "purely peaceful in its nature.", f"purely peaceful in its nature {HOSTILE}."
     )
+    # Ruritania signs too, so that a point can be its own.
+    text = text.replace(
+        "devote one whole page to the DPRK-Russia joint declaration",
+        "devote one whole page to the DPRK-Russia-Ruritania joint declaration",
+    )
     text = text.replace("The DPRK and Russia are convinced", "The DPRK and Ruritania are convinced")
     path = tmp_path / "hostile.txt"
     path.write_bytes(text.encode("utf-8"))
@@ -104,8 +109,8 @@ def _line_of(output: bytes, start: str) -> str:
             f"  In particular, the DPRK stated that its missile program does not"
             f" pose any threat to anybody but is purely peaceful in its nature {SHOWN}.",
         ),
-        (["parties"], "3 ", r"  Ruri\x1b]0;pwned\x07tania  1       0"),
-        (["report"], "  Ruri", r"  Ruri\x1b]0;pwned\x07tania 1"),
+        (["parties"], "3 ", r"  Ruri\x1b]0;pwned\x07tania  4       0"),
+        (["report"], "  Ruri", r"  Ruri\x1b]0;pwned\x07tania 4"),
         (
             ["search", "peaceful", "--in", "points"],
             "point",

@@ -180,29 +180,29 @@ def test_a_users_gazetteer_extends_the_packaged_one(
 ) -> None:
     extra = tmp_path / "extra.toml"
     extra.write_text(
-        '[parties.san-marino]\nname = "Republic of San Marino"\nshort_name = "San Marino"\n'
-        'aliases = ["San Marino"]\nadjectives = ["Sammarinese"]\n\n'
+        '[parties.ruritania]\nname = "Kingdom of Ruritania"\nshort_name = "Ruritania"\n'
+        'aliases = ["Ruritania"]\nadjectives = ["Ruritanian"]\n\n'
         '[parties.russia]\naliases = ["the Russian Federation"]\n',
         encoding="utf-8",
     )
     page = tmp_path / "joint.txt"
     page.write_text(
-        "Talks\n\nPyongyang, May 2 (KCNA) -- A DPRK-San Marino joint statement was issued."
-        " It says:\n\nThe Sammarinese side expressed support for the DPRK.\n",
+        "Talks\n\nPyongyang, May 2 (KCNA) -- A DPRK-Ruritania joint statement was issued."
+        " It says:\n\nThe Ruritanian side expressed support for the DPRK.\n",
         encoding="utf-8",
     )
     without = load_gazetteer()
-    assert without.named("San Marino") is None
+    assert without.named("Ruritania") is None
     result = cli("seed", "--gazetteer", str(extra), str(page))
     assert result.exit_code == 0, result.output
     assert sql(
         db_path, "SELECT pa.slug FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id"
-    ) == [("san-marino",)]
+    ) == [("ruritania",)]
     assert sql(
         db_path,
         "SELECT pa.slug FROM declaration_parties dp JOIN parties pa"
         " ON pa.id = dp.party_id ORDER BY pa.slug",
-    ) == [("dprk",), ("san-marino",)]
+    ) == [("dprk",), ("ruritania",)]
     bad = tmp_path / "bad.toml"
     bad.write_text("[parties.x]\naliases = 5\n", encoding="utf-8")
     refused = cli("seed", "--gazetteer", str(bad), str(page))

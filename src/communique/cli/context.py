@@ -69,6 +69,19 @@ class AppContext:
 
         bring_to_head(self.database, self.notice)
 
+    def _say_if_stale(self, connection: sqlite3.Connection) -> None:
+        """One line when rows from an older extraction are stored: they may hold what this
+        version would no longer find, and the user can redo just those."""
+        from communique.read.listings import stale_documents
+
+        stale = stale_documents(connection)
+        if stale:
+            documents = "document holds" if stale == 1 else "documents hold"
+            self.notice(
+                f"{stale} {documents} rows from an older extraction than this communique's;"
+                " `communique reparse --stale` redoes them"
+            )
+
     @contextmanager
     def reader(
         self, *, seconds: float | None = None, what: str = "statement"
@@ -81,6 +94,7 @@ class AppContext:
         self.prepare()
         connection = connect(self.database)
         try:
+            self._say_if_stale(connection)
             with watched(connection, seconds=seconds, what=what):
                 yield connection
         finally:

@@ -10,17 +10,23 @@ from communique.cli.options import extractor_for, stdout_for, vocabulary_options
 
 @click.command()
 @vocabulary_options
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="Redo only the documents whose rows an older extraction made.",
+)
 @click.pass_obj
-def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> None:
+def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None, stale: bool) -> None:
     """Run extraction again over every stored document and update what it derived.
 
-    Use it after upgrading communique, or with --gazetteer/--taxonomy to tag what is stored
+    Use it after upgrading communique (--stale redoes just the documents an older extraction
+    made, which commands point out), or with --gazetteer/--taxonomy to tag what is stored
     with your own vocabularies: only rows that differ are written, and running it twice
     changes nothing the second time.
 
     \b
     Example:
-        communique reparse
+        communique reparse --stale
     """
     from communique.load.reparse import reparse as run
     from communique.load.workers import default_jobs
@@ -31,6 +37,7 @@ def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> Non
         lambda document, message: app.notice(f"document {document}: {message}"),
         extractor_for(gazetteer, taxonomy),
         jobs=default_jobs(),
+        stale=stale,
     )
     if summary.stopped is not None:
         app.stopped(summary.stopped)
@@ -46,7 +53,9 @@ def reparse(app: AppContext, gazetteer: str | None, taxonomy: str | None) -> Non
 @click.pass_obj
 def report(app: AppContext, fmt: str) -> None:
     """Print coverage: documents by status, articles with dateline and full date, published
-    documents by kind, points, and points by party.
+    documents by kind, points (and how many nobody can be said to hold), points by topic and
+    by party, attributions by the rule that made them, and documents from an older
+    extraction.
 
     \b
     Example:

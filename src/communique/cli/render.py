@@ -47,8 +47,10 @@ def _declaration(declaration: dict[str, Any]) -> list[str]:
         lines.append(_field("Signed", f"{place}, {declaration['signed'] or 'date unknown'}"))
     if declaration["issuer"]:
         lines.append(_field("Issuer", declaration["issuer"]))
-    if declaration["parties"]:
-        lines.append(_field("Speaks for", ", ".join(declaration["parties"])))
+    if declaration["speaks_for"]:
+        lines.append(_field("Speaks for", _attributed(declaration["speaks_for"])))
+    else:
+        lines.append(_field("Speaks for", "unknown (the text does not say)"))
     for signatory in declaration["signatories"]:
         office = f", {signatory['title']}" if signatory["title"] else ""
         party = f" ({signatory['party_name']})" if signatory["party_name"] else ""
@@ -57,10 +59,20 @@ def _declaration(declaration: dict[str, Any]) -> list[str]:
         lines.append(_field("Introduced", f'"{declaration["intro"]}"'))
     lines.append(f"Points ({len(declaration['points'])}):")
     for point in declaration["points"]:
-        parties = ", ".join(point["parties"]) or "no party"
         lines.extend(_wrapped(point["text"], f"{point['ordinal']:>3}. "))
-        lines.append(f"       held by: {parties}")
+        held = _attributed(point["holders"]) or "unknown (the text does not say)"
+        lines.append(f"       held by: {held}")
     return lines
+
+
+def _attributed(attributions: list[dict[str, Any]]) -> str:
+    """Parties with the rule that attributed them, those of one rule together: "DPRK, Russia
+    (both-sides)"."""
+    by_rule: dict[str, list[str]] = {}
+    for attribution in attributions:
+        rule = attribution["rule"] or "rule not recorded"
+        by_rule.setdefault(rule, []).append(attribution["party"])
+    return "; ".join(f"{', '.join(parties)} ({rule})" for rule, parties in by_rule.items())
 
 
 def render_article(article: dict[str, Any]) -> str:
@@ -99,9 +111,13 @@ def render_coverage(coverage: dict[str, Any]) -> str:
         f"{'published documents':<28}{coverage['published_documents']}",
         *_breakdown(coverage["published_documents_by_kind"]),
         f"{'points':<28}{coverage['points']}",
+        f"  {'unattributed':<26}{coverage['points_unattributed']}",
         "  by topic:",
         *_breakdown(coverage["points_by_topic"]),
         "  by party:",
         *_breakdown(coverage["points_by_party"]),
+        "  attributions by rule:",
+        *_breakdown(coverage["points_by_rule"]),
+        f"{'from an older extraction':<28}{coverage['documents_from_older_extraction']}",
     ]
     return "\n".join(lines)

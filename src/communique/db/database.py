@@ -18,6 +18,7 @@ from communique.errors import TransactionLost, first_line
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "STALE_DOCUMENTS",
     "StoredDocument",
     "as_lost",
     "begin_immediate",
@@ -34,6 +35,10 @@ __all__ = [
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a connection waits for another writer before giving up."""
+
+STALE_DOCUMENTS = "(extraction_version IS NULL OR extraction_version < ?)"
+"""Documents whose rows an older extraction made, given the running one's version (NULL: made
+before versions were recorded). Both terms are answered from the index on the version."""
 
 LOCK_WAIT_STEP_MS = 100
 """The length of each of `begin_immediate`'s short waits: how late a stop may be seen."""

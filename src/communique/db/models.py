@@ -137,6 +137,9 @@ class Document(Entity):
     """The publication year a manifest gave with the input: kept so extraction can be rerun."""
     distributor_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
     """A service the text passed through on its way to the carrier (Korea News Service)."""
+    extraction_version: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The version of the extraction rules that made this document's rows; NULL for rows made
+    before versions were recorded. Older ones are redone by `reparse --stale`."""
 
     carrier: Mapped[Source | None] = relationship(
         back_populates="documents", foreign_keys=[carrier_id]
@@ -277,6 +280,8 @@ class PointParty(Base):
         ForeignKey("declaration_points.id", ondelete="CASCADE"), primary_key=True
     )
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True, index=True)
+    rule: Mapped[str | None] = mapped_column(String(32))
+    """Why the party holds the point ("stance-subject", "both-sides", "document")."""
 
 
 class DeclarationParty(Base):
@@ -288,6 +293,9 @@ class DeclarationParty(Base):
         ForeignKey("declarations.id", ondelete="CASCADE"), primary_key=True
     )
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), primary_key=True, index=True)
+    rule: Mapped[str | None] = mapped_column(String(32))
+    """Why the declaration speaks for the party ("issuer", "sender", "title", "signatory",
+    "named-together")."""
 
 
 class Topic(Entity):

@@ -13,31 +13,76 @@ from dataclasses import dataclass
 
 from communique.extract.dateline import MONTH_PATTERN
 from communique.extract.gazetteer import Gazetteer
-from communique.extract.positions import find_clause, holders
-from communique.extract.records import DeclarationRecord, PartyRef, PointRecord, SignatoryRecord
+from communique.extract.issuers import find_issuer, issuer_party
+from communique.extract.positions import (
+    ends_document,
+    find_clause,
+    holders,
+    not_a_point,
+    reintroduces,
+)
+from communique.extract.records import (
+    Attribution,
+    DeclarationRecord,
+    PartyRef,
+    PointRecord,
+    SignatoryRecord,
+)
+from communique.extract.text import sentences
 from communique.extract.vocabularies import Vocabularies
-from communique.extract.vocabulary import DOCUMENT_KINDS, MONTHS, OFFICE_TITLES
+from communique.extract.vocabulary import (
+    DOCUMENT_KINDS,
+    KIND_ALIASES,
+    MONTHS,
+    NEWSPAPERS,
+    OFFICE_TITLES,
+)
 
 __all__ = ["find_declaration"]
 
+_KINDS_ONLY = "|".join(re.escape(kind) for kind in DOCUMENT_KINDS)
 _QUOTE_OPEN = '"\u201c\u201d'
 _QUOTE_CLOSE = '"\u201d\u201c'
 # Words that announce a reprint at the end of a sentence closed by a colon.
 _INTRO_CUE = re.compile(
     r"\b(?:says|said|say|reads|read|states|stated|went on|goes on|go on|as follows|"
-    r"following|full text|in full|adding|added|continued|continues)\b",
+    r"following|full text|in full|adding|added|continued|continues|notes|noted|writes|wrote)\b",
     re.IGNORECASE,
 )
+_FOLLOWING = re.compile(rf"\bthe\s+following\s+(?:[\w-]+\s+){{0,3}}?(?:{_KINDS_ONLY})\b")
+"""A reprint announced whatever ends the sentence: "released the following press statement"."""
 _INTRO_COLON = re.compile(r":(?!\d)")
 """A colon that ends a sentence, not one inside a time ("at 10:30")."""
-_SENTENCE_START = re.compile(
-    r"(?:(?<=[a-z0-9\"\u201d)][.!?])|(?<=[.!?][\"\u201d]))\s+(?=[A-Z\"\u201c])"
-)
-_KINDS = "|".join(re.escape(kind) for kind in DOCUMENT_KINDS)
+_KINDS = "|".join(re.escape(kind) for kind in (*DOCUMENT_KINDS, *KIND_ALIASES))
 _KIND = re.compile(
     rf"\b(?P<kind>{_KINDS})s?\b",
     re.IGNORECASE,
 )
+_REPORTING = (
+    r"says|said|notes|noted|stresses|stressed|adds|added|reads|read|continues|continued|"
+    r"goes\s+on|went\s+on|states|stated|points\s+out|pointed\s+out|concludes|concluded|"
+    r"writes|wrote|underlines|underlined|emphasizes|emphasized"
+)
+_SPEAKER = re.compile(
+    rf"\b(?:the|this|that|his|her|its)\s+(?P<who>[\w-]+(?:\s+[\w-]+)?)\s+(?:{_REPORTING})\b"
+)
+"""The speaker an introduction names: "..., the article says, and goes on:"."""
+_PAPERS = frozenset({"paper", "newspaper", "daily", "editorial", "organ", "magazine", "journal"})
+"""Speakers whose words make an article: "..., the paper said, and went on:"."""
+_OFFICE_WORDS = frozenset(
+    "minister secretary president chairman chairwoman chairperson premier director ambassador"
+    " spokesman spokeswoman spokesperson leader chief head official".split()
+)
+_OFFICIAL_SAID = re.compile(
+    r"^(?:The|A|An)\s+(?:former\s+|then\s+|first\s+|vice[\s-]+)?(?P<office>[a-z]+)\b[^:]*?\s"
+    rf"(?:{_REPORTING})\b"
+)
+"""An introduction whose subject is an office-holder: "The former chief of the Legislation
+Bureau of the Japanese Cabinet said:"."""
+_PAPER_SAYS = re.compile(
+    rf"\b(?:{_REPORTING})\s+(?P<paper>{'|'.join(re.escape(name) for name in NEWSPAPERS)})\b"
+)
+"""A paper named after its verb: "..., says Rodong Sinmun, and goes on:"."""
 _QUOTED_TITLE = re.compile(
     r"(?:\s*|[^.:;\"\u201c\u201d]{0,120}?\b(?:titled|entitled|under the title|headlined)\s*)"
     rf"[{_QUOTE_OPEN}](?P<title>[^{_QUOTE_OPEN}]{{3,300}})[{_QUOTE_CLOSE}]"
@@ -55,40 +100,31 @@ _SIGNING = re.compile(
 )
 _SIGNER_SPLIT = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:{_TITLE})\s)")
 _SIGNER = re.compile(rf"^(?:(?P<title>{_TITLE})\s+)?(?P<name>{_NAME}?)(?P<rest>\s+of\s+.+)?$")
-_ISSUING = re.compile(
-    r"^(?P<issuer>[A-Z\"\u201c][^:;]{2,200}?),?\s+(?:(?:on\s+)?\w+day\s+|jointly\s+|today\s+)?"
-    r"(?:(?:issued|released|made\s+public|published|sent|gave|delivered|announced|adopted|"
-    rf"made)\b(?=[^.:;]{{0,80}}?\b(?:following|{_KINDS})s?\b)"
-    r"|(?:states|stated|says|said|declared|declares)(?:\s+as\s+follows)?"
-    r"(?:\s+on\s+\w+(?:\s+\d{1,2})?)?\s*:)"
-)
-_SPOKESPERSON = re.compile(
-    r"^(?:an?|the)\s+(?:unnamed\s+)?spokes(?:person|man|woman)\s+(?:for|of)\s+(?:the\s+)?",
-    re.IGNORECASE,
-)
-_KIND_OF = re.compile(
-    rf"\b(?:{_KINDS})\s+(?:of\s+(?:greeting|congratulation|sympathy|condolence|thanks)s?\s+)?"
-    r"(?:of|by|from)\s+"
-    r"(?P<issuer>(?:the\s+|an?\s+)?[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){0,12}?)"
-    r"(?=\s+(?:titled|entitled|noted|said|says|stated|states|which|was|is|on)\b|[,.;:\"\u201c]|$)",
-    re.IGNORECASE,
-)
 _PRESS_REVIEW = re.compile(r"\bnews items\b|\bmajor articles\b|\bpress review\b", re.IGNORECASE)
 """A digest of other papers' headlines, not a document anyone publishes."""
+_OWN_COMMENTARY = re.compile(r"\b(?:KCNA|the\s+agency's)\s+commentary\b")
+""""The following is the KCNA commentary ...": the agency's commentary is the article itself."""
 _REFERS_BACK = re.compile(r"^(?:It|Its|This|They|He|She|The full text|Full text)\b")
 """An introduction that names no kind points back to one named before ("It says:")."""
 _SPOKE = re.compile(
     r"\b(?:made|delivered|gave)\s+(?:a|an|the|his|her)\s+(?:[\w-]+\s+){0,3}?(?P<kind>speech|report)\b"
 )
+_SPOKEN = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+(?:{_REPORTING})\b")
+"""An introduction whose speaker is a person the lead named: "In his speech ..., he said:"."""
+_GOES_ON = re.compile(
+    r"\b(?:adding|continuing|stressing|noting|saying|said|added|continued|went\s+on)\s*:$"
+)
+_FULL_TEXT = re.compile(r"\bfull\s+text\b|\bas\s+follows\b|\bfollowing\b", re.IGNORECASE)
+"""A document reprinted whole, not quoted in stretches."""
+_BARE_INTRO = 4
+"""An introduction of this many words or fewer ("He continued:") is all its paragraph says
+before the words it introduces; a longer one is a narrative sentence quoting in passing."""
+_SENT = frozenset({"message", "letter"})
+"""Kinds that speak for their sender."""
 _JOINT_CAPABLE = ("joint", "treaty", "agreement", "declaration", "communique", "memorandum")
 _BETWEEN = re.compile(
     r"\bbetween\s+(?P<pair>[^.;:]{3,160}?)(?=[.;:]|,\s|\s+(?:was|were|is|are|on|in|signed)\b|$)"
 )
-_ENDS_WITH_KIND = re.compile(rf"\b(?:{_KINDS})s?$", re.IGNORECASE)
-# A quoted title or "the full text of ..." is the document speaking, not its issuer.
-_NOT_ISSUER = re.compile(r"[\"\u201c\u201d]|^full text\b", re.IGNORECASE)
-_PRONOUNS = frozenset({"it", "he", "she", "they", "this", "we", "i"})
-_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:(?P<number>\d{1,2})[.)]|\((?P<enclosed>\d{1,2}|[a-z])\))\s+")
 
 
@@ -120,19 +156,32 @@ class _Signing:
     year: int | None
 
 
-def _sentences(text: str) -> list[str]:
-    return _SENTENCE_START.split(text)
+def _outside_quotes(sentence: str) -> re.Match[str] | None:
+    """The first colon that ends a sentence outside a quoted title ("titled \\"An abnormal
+    object appeared at Pusan Port: ...\\"" holds one that introduces nothing)."""
+    for colon in _INTRO_COLON.finditer(sentence):
+        before = sentence[: colon.start()]
+        inside = before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
+        if not inside:
+            return colon
+    return None
 
 
 def _find_intro(paragraphs: list[str]) -> _Intro | None:
     for index, paragraph in enumerate(paragraphs):
-        if ":" not in paragraph:  # most paragraphs: no sentence of theirs can introduce
-            continue
+        if ":" not in paragraph and "following" not in paragraph:
+            continue  # most paragraphs: no sentence of theirs can introduce
         start = 0
-        for sentence in _sentences(paragraph):
+        for sentence in sentences(paragraph):
             position = paragraph.find(sentence, start)
             start = position + len(sentence)
-            colon = _INTRO_COLON.search(sentence)
+            colon = _outside_quotes(sentence)
+            if colon is None and _FOLLOWING.search(sentence) and start >= len(paragraph.rstrip()):
+                # "... released the following press statement titled \"...\"." ends in a stop.
+                if index + 1 < len(paragraphs):
+                    lead_in = " ".join(paragraphs[: index + 1])
+                    return _Intro(index, sentence.strip(), lead_in, "")
+                continue
             if colon is None or not _INTRO_CUE.search(sentence[: colon.start()]):
                 continue
             colon_at = colon.start()
@@ -147,33 +196,74 @@ def _find_intro(paragraphs: list[str]) -> _Intro | None:
 def _named_before(intro: str, lead_in: str) -> str | None:
     """The kind an introduction without one refers back to: "It says:" refers to the last
     document named in lowercase before it ("the joint declaration", not "Article 9"); "He
-    went on:" to a speech or report he made."""
+    went on:" to the speech or report he made (a speech, when the lead names none: his words
+    on a visit)."""
+    if _SPOKEN.search(intro):
+        return _spoken_kind(lead_in)
+    if _GOES_ON.search(intro) and _SPOKE.search(lead_in):
+        # "..., Kim Jong Un highly appreciated ..., adding:" after "made a speech"
+        return _spoken_kind(lead_in)
     if not _REFERS_BACK.match(intro):
         return None
-    if intro.startswith(("He ", "She ")):
-        spoke = list(_SPOKE.finditer(lead_in))
-        return spoke[-1].group("kind") if spoke else None
     for mention in _KIND.finditer(lead_in):
         word = mention.group(0)
         follows = lead_in[mention.end() : mention.end() + 2].strip()
         if word[0].islower() and not follows[:1].isdigit():
-            return mention.group("kind").lower()
+            return _kind_word(mention.group("kind"))
     return None
+
+
+def _kind_word(word: str) -> str:
+    word = word.lower()
+    return KIND_ALIASES.get(word, word)
+
+
+def _speaker(intro: str, lead_in: str) -> tuple[str | None, bool]:
+    """The kind the introduction's speaker decides, and whether the speaker is a person: in
+    "The signing of the joint declaration was a landmark event, the article says, and goes
+    on:" the article speaks, not the declaration; "the paper said" makes an article; "the
+    foreign minister said" a speech (or the report the lead says was made)."""
+    if _PAPER_SAYS.search(intro):
+        return "article", False
+    speakers = list(_SPEAKER.finditer(intro))
+    if speakers:
+        who = speakers[-1].group("who").lower()
+        last = who.split()[-1]
+        if (named := _KIND.fullmatch(who)) or (named := _KIND.fullmatch(last)):
+            return _kind_word(named.group("kind")), False
+        if last in _PAPERS:
+            return "article", False
+        if last in _OFFICE_WORDS:
+            return _spoken_kind(lead_in), True
+    official = _OFFICIAL_SAID.match(intro)
+    if official is not None and official.group("office") in _OFFICE_WORDS:
+        if _KIND.search(intro):  # "The chief ... issued a press statement, which said:"
+            return None, False
+        return _spoken_kind(lead_in), True
+    return None, False
+
+
+def _spoken_kind(lead_in: str) -> str:
+    """What a person's words are: the speech or report the lead says was made, else a speech."""
+    spoke = list(_SPOKE.finditer(lead_in))
+    return spoke[-1].group("kind") if spoke else "speech"
 
 
 def _kind(intro: str, lead_in: str) -> _Kind | None:
     """The document's kind and its title when the text gives one: a quoted title
     ("... press statement titled \\"...\\""), else a qualified mention ("DPRK-Russia joint
-    declaration"). The introducing sentence names the kind when it can; otherwise the
-    introduction refers back to one named before it."""
-    if _PRESS_REVIEW.search(intro):
+    declaration"). The speaker the introduction names decides the kind; else the kind it
+    names; else the one it refers back to."""
+    if _PRESS_REVIEW.search(intro) or _OWN_COMMENTARY.search(intro):
         return None
-    named = _KIND.search(intro)
-    kind = named.group("kind").lower() if named else _named_before(intro, lead_in)
+    kind, _ = _speaker(intro, lead_in)
+    if kind is None:
+        named = _KIND.search(intro)
+        kind = _kind_word(named.group("kind")) if named else _named_before(intro, lead_in)
     if kind is None:
         return None
     for mention in _KIND.finditer(lead_in):
-        if mention.group("kind").lower() != kind:
+        if _kind_word(mention.group("kind")) != kind:
             continue
         quoted = _QUOTED_TITLE.match(lead_in, mention.end())
         if quoted is not None:
@@ -184,7 +274,7 @@ def _kind(intro: str, lead_in: str) -> _Kind | None:
         starts = [i + 1 for i, word in enumerate(words) if word in _ARTICLES]
         words = words[starts[-1] :] if starts else words
         if words:
-            return _Kind(kind, " ".join([*words, kind]), " ".join(words))
+            return _Kind(kind, " ".join([*words, mention.group("kind")]), " ".join(words))
     return _Kind(kind, None, None)
 
 
@@ -198,7 +288,7 @@ def _joint_parties(kind: str, lead_in: str, gazetteer: Gazetteer) -> tuple[Party
         if len(found) >= 2:
             return found
     if kind.startswith("joint"):
-        for sentence in _sentences(lead_in):
+        for sentence in sentences(lead_in):
             if kind in sentence.lower() and len(found := gazetteer.mentions(sentence)) >= 2:
                 return found
     return ()
@@ -252,46 +342,12 @@ def _signed_year(
     return year, "article"
 
 
-def _clean_issuer(issuer: str) -> str | None:
-    issuer = _LEADING_ARTICLE.sub("", _SPOKESPERSON.sub("", issuer.strip())).strip(" ,")
-    last_word = issuer.rsplit(maxsplit=1)[-1].casefold() if issuer else ""
-    if (
-        not issuer
-        or last_word in _PRONOUNS
-        or _ENDS_WITH_KIND.search(issuer)
-        or _NOT_ISSUER.search(issuer)
-    ):
-        return None  # "It says:", "The press statement says:" name no issuer
-    return issuer
-
-
-def _issuer(lead_in: str) -> tuple[str, str] | None:
-    """Who issued the document, and the words that describe it: the subject of "issued",
-    "released", "said:"... in the introducing sentence or the ones before it; else whoever
-    the document is "of", "by" or "from" ("a message from Xi Jinping, president of ...")."""
-    for sentence in reversed(_sentences(lead_in)):
-        match = _ISSUING.match(sentence.strip())
-        if match is not None and (issuer := _clean_issuer(match.group("issuer"))):
-            return issuer, issuer
-    for match in _KIND_OF.finditer(lead_in):
-        if issuer := _clean_issuer(match.group("issuer")):
-            described = re.split(r"(?<=[a-z0-9)])[.;:]", lead_in[match.start("issuer") :])[0]
-            return issuer, described
-    return None
-
-
-def _issuer_party(
-    described: str | None, gazetteer: Gazetteer, home: PartyRef | None
-) -> PartyRef | None:
-    """The party an issuer speaks for: the one its description names last ("..., director of
-    the Department of U.S. Affairs of the Foreign Ministry of the DPRK" speaks for the DPRK;
-    "Xi Jinping, ... president of the People's Republic of China" for China), else the home
-    party of the agency that reports it."""
-    if described is not None:
-        named = gazetteer.mentions(described, home) or gazetteer.adjectives_in(described)
-        if named:
-            return named[-1]
-    return home
+def _first_each(sides: list[Attribution]) -> tuple[Attribution, ...]:
+    """Each party once, with the first rule that found it."""
+    first: dict[str, Attribution] = {}
+    for side in sides:
+        first.setdefault(side.party.slug, side)
+    return tuple(first.values())
 
 
 def _points(
@@ -299,11 +355,33 @@ def _points(
     parties: tuple[PartyRef, ...],
     vocabularies: Vocabularies,
     home: PartyRef | None,
+    *,
+    spoken: bool,
+    stretches: bool,
+    speaker: str | None = None,
 ) -> tuple[PointRecord, ...]:
+    """The points of a document's paragraphs. `spoken`: a speech. `stretches`: a speech quoted
+    in stretches within a report, which the reporter's narration interrupts and "He then
+    continued:" resumes (a full text, "as follows", runs to its end); a paragraph naming the
+    `speaker` in the third person is such narration."""
     gazetteer, taxonomy = vocabularies.gazetteer, vocabularies.taxonomy
     points: list[PointRecord] = []
+    quoting = True
+    fresh = True
+    """The paragraph right after an introduction is the speaker's by what introduced it."""
     for text in texts:
-        if not text:
+        if ends_document(text):
+            break
+        if stretches and reintroduces(text):
+            quoting = fresh = True
+            continue
+        why = not_a_point(text, spoken=spoken, fresh=fresh) if text else "formula"
+        if why is None and stretches and not fresh and speaker and speaker in text:
+            why = "narration"
+        fresh = fresh and not text
+        if stretches and why == "narration":
+            quoting = False
+        if why is not None or not quoting:
             continue
         label = _LABEL.match(text)
         clause = find_clause(text[label.end() :] if label else text, gazetteer, home)
@@ -312,7 +390,7 @@ def _points(
                 ordinal=len(points) + 1,
                 text=text,
                 subject=clause.subject if clause else None,
-                parties=holders(clause, parties, gazetteer, home),
+                holders=holders(clause, parties, gazetteer, home),
                 label=(label.group("number") or label.group("enclosed")) if label else None,
                 topics=taxonomy.tag(text),
             )
@@ -341,18 +419,50 @@ def find_declaration(
     signing = _signing(intro.lead_in, gazetteer)
     signatories = signing.signatories if signing else ()
     named = [
-        *(gazetteer.mentions(found.qualifier) if found.qualifier else ()),
-        *(s.party for s in signatories if s.party is not None),
-        *_joint_parties(found.kind, intro.lead_in, gazetteer),
+        *(
+            Attribution(p, "title")
+            for p in (gazetteer.mentions(found.qualifier) if found.qualifier else ())
+        ),
+        *(Attribution(s.party, "signatory") for s in signatories if s.party is not None),
+        *(
+            Attribution(p, "named-together")
+            for p in _joint_parties(found.kind, intro.lead_in, gazetteer)
+        ),
     ]
-    joint_parties = tuple(dict.fromkeys(named))
-    joint = found.kind.startswith("joint") or len(joint_parties) >= 2
-    issued = None if joint else _issuer(intro.lead_in)
-    issuer = issued[0] if issued else None
-    issuer_party = None if joint else _issuer_party(issued[1] if issued else None, gazetteer, home)
-    parties = joint_parties if joint else ((issuer_party,) if issuer_party else ())
+    joint_sides = _first_each(named)
+    joint = found.kind.startswith("joint") or len(joint_sides) >= 2
+    kind_spoke, person = _speaker(intro.sentence, "")
+    spoken = bool(_SPOKEN.search(intro.sentence)) or person
+    framed = kind_spoke is not None and not person
+    issued = (
+        None if joint else find_issuer(intro.lead_in, intro.sentence, spoken=spoken, framed=framed)
+    )
+    issuer = issued.name if issued else None
+    sent = found.kind in _SENT
+    speaks_for = None if joint else issuer_party(issued, gazetteer, home, sent=sent)
+    sides = joint_sides if joint else ((speaks_for,) if speaks_for else ())
+    parties = tuple(side.party for side in sides)
     signed_year, signed_from = _signed_year(signing, published) if signing else (None, None)
     texts = [intro.first_point, *paragraphs[intro.index + 1 :]]
+    speech = found.kind == "speech"
+    stretches = speech and not _FULL_TEXT.search(intro.sentence)
+    points = _points(
+        texts,
+        parties,
+        vocabularies,
+        home,
+        spoken=speech,
+        stretches=stretches,
+        speaker=issued.name if issued else None,
+    )
+    if not points:
+        return None
+    if (
+        intro.first_point
+        and len(intro.sentence.split()) > _BARE_INTRO
+        and [point.text for point in points] == [intro.first_point]
+    ):
+        return None  # words quoted inside a narrative paragraph, then the report goes on
     return DeclarationRecord(
         kind=found.kind,
         title=found.title,
@@ -363,8 +473,8 @@ def find_declaration(
         signed_day=signing.day if signing else None,
         signed_from=signed_from,
         issuer=issuer,
-        issuer_party=issuer_party,
-        parties=parties,
+        issuer_party=speaks_for.party if speaks_for else None,
+        sides=sides,
         signatories=signatories,
-        points=_points(texts, parties, vocabularies, home),
+        points=points,
     )

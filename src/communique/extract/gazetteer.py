@@ -36,6 +36,9 @@ class Gazetteer:
     own_phrases: dict[str, str] = field(default_factory=dict)
     """Phrases that mean one party, and only in that party's own texts: "the Korean side" is
     the DPRK in a KCNA article, but nobody in particular in a Xinhua one."""
+    organs: dict[str, str] = field(default_factory=dict)
+    """organ → slug: bodies that speak for a party though their name does not say which (a
+    ruling party, a state newspaper): "Workers' Party of Korea", "Rodong Sinmun"."""
 
     def __post_init__(self) -> None:
         self._compile()
@@ -52,6 +55,8 @@ class Gazetteer:
         sides = alternation(list(self.adjectives)) or r"(?!x)x"
         homes = alternation([*self.home_phrases, *self.own_phrases]) or r"(?!x)x"
         self.alias_pattern = names
+        organs = alternation(list(self.organs)) or r"(?!x)x"
+        self._organ = re.compile(rf"(?<![\w.])(?:{organs})(?![\w])")
         self._adjective = re.compile(rf"(?<![\w.])(?:{sides})(?![\w])")
         self._mention = re.compile(
             rf"(?<![\w.])(?:(?P<home>(?i:{homes}))|(?i:the)\s+(?P<adjective>{sides})\s+"
@@ -80,6 +85,8 @@ class Gazetteer:
                 self.adjectives[adjective] = slug
             for phrase in strings(entry, "home_phrases", origin):
                 self.own_phrases[phrase.casefold()] = slug
+            for organ in strings(entry, "organs", origin):
+                self.organs[organ] = slug
         self._compile()
 
     def mentions(self, text: str, home: PartyRef | None = None) -> tuple[PartyRef, ...]:
@@ -98,6 +105,22 @@ class Gazetteer:
         if match.group("adjective"):
             return self.parties[self.adjectives[_straight(match.group("adjective"))]]
         return self.parties[self.aliases[_straight(match.group("alias"))]]
+
+    def spans(self, text: str, home: PartyRef | None = None) -> list[tuple[int, int, PartyRef]]:
+        """Every mention of a party in `text` with where it stands, in order."""
+        found = []
+        for match in self._mention.finditer(text):
+            party = self._party_of(match, home)
+            if party is not None:
+                found.append((match.start(), match.end(), party))
+        return found
+
+    def organ_spans(self, text: str) -> list[tuple[int, int, PartyRef]]:
+        """Every organ of a party named in `text` ("the C.C., WPK"), with where it stands."""
+        return [
+            (m.start(), m.end(), self.parties[self.organs[_straight(m.group(0))]])
+            for m in self._organ.finditer(text)
+        ]
 
     def adjectives_in(self, text: str) -> tuple[PartyRef, ...]:
         """Parties whose adjective stands in `text` ("Chinese Foreign Ministry")."""

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "ATTRIBUTION_RULES",
+    "EXTRACTION_VERSION",
     "RECORD_FORMAT",
     "TEXT_FORMAT",
     "ArticleRecord",
+    "Attribution",
     "CaptureHints",
     "DeclarationRecord",
     "Extraction",
@@ -40,6 +43,40 @@ class PartyRef:
     slug: str
     name: str
     short_name: str
+
+
+EXTRACTION_VERSION = 2
+"""The version of the extraction rules, stored with every document they produce rows for.
+
+Raise it whenever a change of the rules can change the rows of a document already loaded:
+commands then say that the database holds rows from an older extraction, and
+`reparse --stale` redoes just those documents. (1 was every extraction before versions were
+recorded; such documents carry no version.)"""
+
+ATTRIBUTION_RULES: dict[str, str] = {
+    # Why a point is held by a party.
+    "stance-subject": "the point's subject names the party, before a verb of stance",
+    "both-sides": 'the point\'s subject is "both sides" or its kin: every party of the document',
+    "document": "the point states the document's own position: the parties it speaks for",
+    # Why a document speaks for a party.
+    "title": 'the document\'s title names the party ("DPRK-Russia Joint Declaration")',
+    "signatory": "a signatory holds an office of the party",
+    "named-together": "the introduction names the parties of a joint document together",
+    "issuer": "the issuer's description names the party, or the issuer is its own organ",
+    "home-office": "the issuer is a state office named without its state in the text of an"
+    " agency of that state (KCNA's \"the Foreign Ministry\" is the DPRK's)",
+    "sender": "the sender of a message or letter is or belongs to the party",
+}
+"""Every rule an attribution can record, and what it means; the docs list the same."""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A party holding a position or speaking through a document, and the rule that says so
+    (one of `ATTRIBUTION_RULES`): every attribution can be checked against its text."""
+
+    party: PartyRef
+    rule: str
 
 
 TEXT_FORMAT = "text"
@@ -79,10 +116,15 @@ class PointRecord:
     ordinal: int
     text: str
     subject: str | None
-    parties: tuple[PartyRef, ...]
+    holders: tuple[Attribution, ...]
+    """Who holds the position; empty when the text does not say (the holder is unknown)."""
     label: str | None = None
     """The point's own number when the document numbers its points ("1", "(a)")."""
     topics: tuple[TopicRef, ...] = ()
+
+    @property
+    def parties(self) -> tuple[PartyRef, ...]:
+        return tuple(holder.party for holder in self.holders)
 
 
 @dataclass(frozen=True)
@@ -99,10 +141,14 @@ class DeclarationRecord:
     issuer: str | None = None
     """Who issued a unilateral document ("Foreign Ministry of the DPRK")."""
     issuer_party: PartyRef | None = None
-    parties: tuple[PartyRef, ...] = ()
-    """The parties the document speaks for."""
+    sides: tuple[Attribution, ...] = ()
+    """The parties the document speaks for, each with the rule that says so."""
     signatories: tuple[SignatoryRecord, ...] = ()
     points: tuple[PointRecord, ...] = ()
+
+    @property
+    def parties(self) -> tuple[PartyRef, ...]:
+        return tuple(side.party for side in self.sides)
 
 
 @dataclass(frozen=True)

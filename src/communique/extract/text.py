@@ -15,6 +15,7 @@ __all__ = [
     "fingerprint",
     "normalise_newlines",
     "paragraphs",
+    "sentences",
 ]
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
@@ -147,3 +148,15 @@ def clean_headline(text: str | None) -> str | None:
     while (stamped := _HEADLINE_STAMP.sub("", text)) != text:
         text = stamped
     return text or None
+
+
+_SENTENCE_START = re.compile(
+    r"(?:(?<=[a-z0-9\"\u201d)][.!?])|(?<=[.!?][\"\u201d]))\s+(?=[A-Z\"\u201c])"
+)
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut before each sentence that starts after a full stop, question or exclamation
+    mark (an abbreviation's full stop followed by a capital can cut too: good enough for
+    finding the sentence that introduces a document)."""
+    return _SENTENCE_START.split(text)

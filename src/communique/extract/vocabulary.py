@@ -19,7 +19,9 @@ __all__ = [
     "HEADLINE_SOURCES",
     "JOINT_SUBJECTS",
     "JUCHE_OFFSET",
+    "KIND_ALIASES",
     "MONTHS",
+    "NEWSPAPERS",
     "OFFICE_TITLES",
     "PARTICLE_VERBS",
     "SOURCE_LABELS",
@@ -52,6 +54,11 @@ SOURCE_LABELS: dict[str, SourceRef] = {
     "Minju Joson": MINJU_CHOSON,
     "Naenara": NAENARA,
 }
+
+# Newspapers, whose words make an article when a report quotes them.
+NEWSPAPERS: tuple[str, ...] = tuple(
+    label for label, source in SOURCE_LABELS.items() if source.kind == "newspaper"
+)
 
 # Headlines that name their own source when no dateline or attribution does: the ROK
 # National Intelligence Service's weekly digests.
@@ -131,6 +138,9 @@ DOCUMENT_KINDS: tuple[str, ...] = (
     "appeal",
     "indictment",
 )
+
+# Other words for a kind: an editorial is an article of the paper that runs it.
+KIND_ALIASES: dict[str, str] = {"editorial article": "article", "editorial": "article"}
 
 # Offices whose holders sign declarations; a signatory is "TITLE NAME of ORGANISATION".
 OFFICE_TITLES: tuple[str, ...] = (

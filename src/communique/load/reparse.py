@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from communique.db.database import (
+    STALE_DOCUMENTS,
     begin_immediate,
     connect,
     fold_log,
@@ -37,7 +38,13 @@ from communique.db.database import (
 )
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
-from communique.extract.records import ArticleRecord, CaptureHints, Extraction
+from communique.extract.records import (
+    EXTRACTION_VERSION,
+    ArticleRecord,
+    Attribution,
+    CaptureHints,
+    Extraction,
+)
 from communique.load.rows import Writer, published_on, sql_value
 from communique.load.workers import START_AFTER, Extracted, ExtractionAhead, Extractor, Failed, Job
 
@@ -97,8 +104,10 @@ _STORED_ARTICLES = """
 _STORED_DECLARATIONS = """
     SELECT d.article_id, d.id, d.kind, d.title, d.signed_place, d.signed_year, d.signed_month,
            d.signed_day, d.signed_from, d.intro, d.issuer, ip.slug,
-           (SELECT group_concat(slug, ' ') FROM (SELECT p.slug FROM declaration_parties dp
-              JOIN parties p ON p.id = dp.party_id WHERE dp.declaration_id = d.id ORDER BY p.slug))
+           (SELECT group_concat(held, ' ') FROM (
+              SELECT p.slug || ':' || coalesce(dp.rule, '') AS held
+              FROM declaration_parties dp JOIN parties p ON p.id = dp.party_id
+              WHERE dp.declaration_id = d.id ORDER BY held))
     FROM declarations d LEFT JOIN parties ip ON ip.id = d.issuer_party_id WHERE d.article_id"""
 _STORED_SIGNATORIES = """
     SELECT s.declaration_id, s.id, s.name, s.title, p.slug
@@ -106,14 +115,27 @@ _STORED_SIGNATORIES = """
     LEFT JOIN parties p ON p.id = s.party_id WHERE d.article_id"""
 _STORED_POINTS = """
     SELECT dp.declaration_id, dp.id, dp.ordinal, dp.text, dp.subject, dp.label,
-           (SELECT group_concat(slug, ' ') FROM (SELECT p.slug FROM point_parties pp
-              JOIN parties p ON p.id = pp.party_id WHERE pp.point_id = dp.id ORDER BY p.slug)),
+           (SELECT group_concat(held, ' ') FROM (
+              SELECT p.slug || ':' || coalesce(pp.rule, '') AS held
+              FROM point_parties pp JOIN parties p ON p.id = pp.party_id
+              WHERE pp.point_id = dp.id ORDER BY held)),
            (SELECT group_concat(slug, ' ') FROM (SELECT t.slug FROM point_topics pt
               JOIN topics t ON t.id = pt.topic_id WHERE pt.point_id = dp.id ORDER BY t.slug))
     FROM declaration_points dp JOIN declarations d ON d.id = dp.declaration_id
     WHERE d.article_id"""
 
-_DOCUMENT_COLUMNS = ("status", "error", "carrier_id", "distributor_id", "section", "article_id")
+_DOCUMENT_COLUMNS = (
+    "status",
+    "error",
+    "carrier_id",
+    "distributor_id",
+    "section",
+    "article_id",
+    "extraction_version",
+)
+_VERSION_ONLY = frozenset({"extraction_version"})
+"""A document whose rows only now record the running extraction's version is not counted as
+changed: its rows are what they were."""
 _FINGERPRINT = 10
 """Where an article's fingerprint is in its snapshot."""
 _DECLARATIONS = 11
@@ -150,13 +172,18 @@ def _slugs(parties: Iterable[Any]) -> str | None:
     return " ".join(sorted(party.slug for party in parties)) or None
 
 
+def _held(attributions: Iterable[Attribution]) -> str | None:
+    """Attributions as `_STORED_POINTS` and `_STORED_DECLARATIONS` give them back."""
+    return " ".join(sorted(f"{held.party.slug}:{held.rule}" for held in attributions)) or None
+
+
 def _extracted(article: ArticleRecord) -> tuple[Snapshot, list[Snapshot]]:
     day = published_on(article)
     found = []
     points: list[Snapshot] = []
     for declaration in article.declarations:
         declared = [
-            (p.ordinal, p.text, p.subject, p.label, _slugs(p.parties), _slugs(p.topics))
+            (p.ordinal, p.text, p.subject, p.label, _held(p.holders), _slugs(p.topics))
             for p in declaration.points
         ]
         points.extend(declared)
@@ -175,7 +202,7 @@ def _extracted(article: ArticleRecord) -> tuple[Snapshot, list[Snapshot]]:
                 declaration.intro,
                 declaration.issuer,
                 declaration.issuer_party.slug if declaration.issuer_party else None,
-                _slugs(declaration.parties),
+                _held(declaration.sides),
                 signers,
                 tuple(declared),
             )
@@ -326,9 +353,9 @@ def _drop_if_orphaned(batch: _Batch, writer: Writer, article_id: int | None) -> 
 def _mark_failed(batch: _Batch, writer: Writer, document_id: int, reason: str) -> _Change:
     """Record why a document could not be redone; its stored rows stay as they were."""
     row = batch.rows[document_id]
-    values = {"status": "failed", "error": reason}
+    values = {"status": "failed", "error": reason, "extraction_version": EXTRACTION_VERSION}
     changed = (row["status"], row["error"]) != (values["status"], values["error"])
-    if changed:
+    if changed or row["extraction_version"] != EXTRACTION_VERSION:
         _update(writer.cursor, "documents", document_id, values)
         row.update(values)
     return _Change(document=changed, failed=True)
@@ -347,8 +374,9 @@ def _rewrite_document(
             batch, writer, document_id, linked, extraction.article
         )
     values["article_id"] = target
-    changed = any(row[key] != value for key, value in values.items())
-    if changed:
+    differing = {key for key, value in values.items() if row[key] != value}
+    changed = bool(differing - _VERSION_ONLY)
+    if differing:
         _update(writer.cursor, "documents", document_id, values)
         row.update(values)
     if linked != target:
@@ -378,15 +406,18 @@ def _extraction(extractor: Extractor, document: _Document) -> Extracted:
         return Failed(failure_reason(error))
 
 
-def _read(database: Path, last: int) -> Iterator[_Document]:
-    """The documents up to id `last`, in id order, a few hundred per query."""
+def _read(database: Path, last: int, *, stale: bool) -> Iterator[_Document]:
+    """The documents up to id `last` (only the stale ones if `stale`), in id order, a few
+    hundred per query."""
     query = (
         "SELECT id, raw_text, url, given_year, format FROM documents"
-        " WHERE id > ? AND id <= ? ORDER BY id LIMIT ?"
+        f" WHERE id > ? AND id <= ? AND (? = 0 OR {STALE_DOCUMENTS}) ORDER BY id LIMIT ?"
     )
     after = 0
     with closing(connect(database, readonly=True)) as reading:
-        while rows := reading.execute(query, [after, last, READ_SIZE]).fetchall():
+        while rows := reading.execute(
+            query, [after, last, stale, EXTRACTION_VERSION, READ_SIZE]
+        ).fetchall():
             for document_id, text, url, year, form in rows:
                 hints = CaptureHints(url=url, published_year=year, format=form)
                 yield _Document(int(document_id), text, hints)
@@ -502,9 +533,11 @@ def reparse(
     jobs: int = 1,
     workers_after: int = START_AFTER,
     batch_size: int = BATCH,
+    stale: bool = False,
 ) -> ReparseSummary:
-    """Redo extraction for every document, `batch_size` documents per transaction, extracting
-    in `jobs` worker processes past the first `workers_after` documents (as `seed` does).
+    """Redo extraction for every document (only those an older extraction made, if `stale`),
+    `batch_size` documents per transaction, extracting in `jobs` worker processes past the
+    first `workers_after` documents (as `seed` does).
 
     A failure of the database itself (a full disk, a damaged file) stops the run, with the
     open batch rolled back whole and none of its documents marked failed: the summary says
@@ -525,7 +558,7 @@ def reparse(
                         "SELECT coalesce(max(id), 0) FROM documents"
                     ).fetchone()
                 run = _Run(database, summary, on_failure)
-                for document, extracted in ahead.run(_read(database, int(last)), _job):
+                for document, extracted in ahead.run(_read(database, int(last), stale=stale), _job):
                     if stopping():
                         break
                     work.append((document, extracted or _extraction(extractor, document)))

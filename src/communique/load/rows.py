@@ -20,6 +20,7 @@ from typing import Any
 
 from communique.db.database import StoredDocument, as_lost, lost_by, rows_in, stored_documents
 from communique.extract.records import (
+    EXTRACTION_VERSION,
     ArticleRecord,
     DeclarationRecord,
     Extraction,
@@ -207,6 +208,7 @@ class Writer:
         return {
             "status": status,
             "error": error,
+            "extraction_version": EXTRACTION_VERSION,
             "carrier_id": self.source_id(extraction.carrier),
             "distributor_id": self.source_id(extraction.distributor),
             "section": extraction.section,
@@ -304,10 +306,14 @@ class Writer:
                 "issuer_party_id": self.party_id(declaration.issuer_party),
             },
         )
-        for party in declaration.parties:
+        for side in declaration.sides:
             self._stage(
                 declaration_parties,
-                {"declaration_id": declaration_id, "party_id": self.party_id(party)},
+                {
+                    "declaration_id": declaration_id,
+                    "party_id": self.party_id(side.party),
+                    "rule": side.rule,
+                },
             )
         for signatory in declaration.signatories:
             self._stage(
@@ -332,7 +338,14 @@ class Writer:
                     "label": point.label,
                 },
             )
-            for party in point.parties:
-                self._stage(point_parties, {"point_id": point_id, "party_id": self.party_id(party)})
+            for holder in point.holders:
+                self._stage(
+                    point_parties,
+                    {
+                        "point_id": point_id,
+                        "party_id": self.party_id(holder.party),
+                        "rule": holder.rule,
+                    },
+                )
             for topic in point.topics:
                 self._stage(point_topics, {"point_id": point_id, "topic_id": self.topic_id(topic)})

@@ -40,6 +40,7 @@ from communique.db.database import (
 from communique.errors import TransactionLost, failure_reason
 from communique.extract import extract
 from communique.extract.records import (
+    EXTRACTION_VERSION,
     CaptureHints,
     Extraction,
 )
@@ -459,6 +460,7 @@ class Store:
             "received_at": sql_value(dt.datetime.now(dt.UTC).replace(tzinfo=None)),
             "status": status,
             "error": error,
+            "extraction_version": EXTRACTION_VERSION,
             "article_id": None,
             "carrier_id": None,
             "distributor_id": None,

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from communique.db.database import STALE_DOCUMENTS
 from communique.errors import CommuniqueError
+from communique.extract.records import EXTRACTION_VERSION
 from communique.read.filters import Filters, article_conditions, point_conditions
 
 if TYPE_CHECKING:
@@ -203,15 +205,26 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
             declaration.pop("signed_month"),
             declaration.pop("signed_day"),
         )
-        declaration["parties"] = [
-            row["short_name"]
-            for row in _rows(
-                connection,
-                "SELECT pa.short_name FROM declaration_parties dp JOIN parties pa"
-                " ON pa.id = dp.party_id WHERE dp.declaration_id = :id ORDER BY pa.id",
-                {"id": declaration["id"]},
-            )
-        ]
+        sides = _rows(
+            connection,
+            "SELECT pa.short_name AS party, pa.slug, dp.rule FROM declaration_parties dp"
+            " JOIN parties pa ON pa.id = dp.party_id WHERE dp.declaration_id = :id ORDER BY pa.id",
+            {"id": declaration["id"]},
+        )
+        declaration["parties"] = [side["party"] for side in sides]
+        declaration["speaks_for"] = sides
+        held: dict[int, list[Row]] = {}
+        for holder in _rows(
+            connection,
+            """
+            SELECT pp.point_id, pa.short_name AS party, pa.slug, pp.rule
+            FROM declaration_points po JOIN point_parties pp ON pp.point_id = po.id
+            JOIN parties pa ON pa.id = pp.party_id
+            WHERE po.declaration_id = :id ORDER BY pp.point_id, pa.id
+            """,
+            {"id": declaration["id"]},
+        ):
+            held.setdefault(holder.pop("point_id"), []).append(holder)
         declaration["signatories"] = _rows(
             connection,
             """
@@ -225,6 +238,7 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
             {
                 **point,
                 "parties": point["parties"].split(", ") if point["parties"] else [],
+                "holders": held.get(point["id"], []),
                 "topics": point["topics"].split(", ") if point["topics"] else [],
             }
             for point in points(connection, Filters(), declaration=declaration["id"]).rows
@@ -297,6 +311,10 @@ def coverage(connection: sqlite3.Connection) -> Row:
             "SELECT kind, count(*) FROM declarations GROUP BY kind ORDER BY count(*) DESC, kind",
         ),
         "points": connection.execute("SELECT count(*) FROM declaration_points").fetchone()[0],
+        "points_unattributed": connection.execute(
+            "SELECT count(*) FROM declaration_points dp"
+            " WHERE NOT EXISTS (SELECT 1 FROM point_parties pp WHERE pp.point_id = dp.id)"
+        ).fetchone()[0],
         "points_by_topic": _pairs(
             connection,
             "SELECT t.slug, count(*) FROM point_topics pt JOIN topics t ON t.id = pt.topic_id"
@@ -307,4 +325,22 @@ def coverage(connection: sqlite3.Connection) -> Row:
             "SELECT pa.short_name, count(*) FROM point_parties pp JOIN parties pa"
             " ON pa.id = pp.party_id GROUP BY pa.id ORDER BY count(*) DESC, pa.short_name",
         ),
+        "points_by_rule": _pairs(
+            connection,
+            "SELECT coalesce(rule, 'not recorded'), count(*) FROM point_parties"
+            " GROUP BY rule ORDER BY count(*) DESC, rule",
+        ),
+        "documents_from_older_extraction": stale_documents(connection),
     }
+
+
+def stale_documents(connection: sqlite3.Connection) -> int:
+    """How many documents hold rows that an older extraction made (or one from before
+    versions were recorded): what `reparse --stale` would redo. Found through the index on
+    the version, so a database with none answers at once."""
+    version = [EXTRACTION_VERSION]
+    query = f"SELECT 1 FROM documents WHERE {STALE_DOCUMENTS} LIMIT 1"
+    if connection.execute(query, version).fetchone() is None:
+        return 0
+    query = f"SELECT count(*) FROM documents WHERE {STALE_DOCUMENTS}"
+    return int(connection.execute(query, version).fetchone()[0])

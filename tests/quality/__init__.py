@@ -1,0 +1,1 @@
+"""The attribution gold set and its scoring (see README.md here)."""
