@@ -3,11 +3,11 @@
 The figures come from `tests/quality/` (the gold set, written by reading, and the scoring);
 `python tests/quality/report.py --heldout` prints them, with the targets.
 
-On the held-out part, point-holder precision meets its target (0.97); recall, issuer and
+On the held-out part, point-holder precision meets its target (0.97). Pair recall, issuer and
 party accuracy and the share of noise kept do not yet (targets 0.85, 0.95, 0.95 and at most
-0.01; measured 0.647, 0.911, 0.893 and 0.016). Until they do, the held-out part is held to
-the figures it was measured at, so that no change makes them worse, and the precision test
-holds the target itself. The development parts keep the figures they reached.
+0.01; measured 0.568, 0.935, 0.903 and 0.019). Until they do, the held-out part is held to the
+figures it was measured at, so that no change makes them worse, and the precision test holds
+the target itself. Each development part keeps the figures it reached.
 """
 
 from __future__ import annotations
@@ -22,30 +22,51 @@ from quality.scoring import PARTS, TARGETS, Figures, score
 CORPUS = SHARED / "corpus" / "kcna-2024-dev.json"
 HELD_OUT = PARTS[-1]
 
-HELD_OUT_MEASURED = {
-    "document_recall": 0.83,
-    "document_precision": 0.99,
-    "kind_accuracy": 0.96,
-    "issuer_accuracy": 0.91,
-    "party_accuracy": 0.89,
-    "pair_precision": 0.97,
-    "pair_recall": 0.64,
-    "exact_holders": 0.67,
-}
-"""The held-out figures as first measured, rounded down: the floor until the targets hold."""
-HELD_OUT_NOISE = 0.017
+Floors = dict[str, float]
 
-DEVELOPMENT_FLOORS = {
-    "document_recall": 0.98,
-    "document_precision": 0.98,
-    "kind_accuracy": 0.98,
-    "issuer_accuracy": 0.97,
-    "party_accuracy": 0.98,
-    "pair_precision": 0.98,
-    "pair_recall": 0.99,
+HELD_OUT_MEASURED: Floors = {
+    "document_recall": 0.93,
+    "document_precision": 0.99,
+    "kind_accuracy": 0.99,
+    "issuer_accuracy": 0.93,
+    "party_accuracy": 0.90,
+    "pair_precision": 0.97,
+    "pair_recall": 0.56,
+    "exact_holders": 0.59,
 }
-"""What every development part reached when the rules were last tuned, rounded down."""
-DEVELOPMENT_NOISE = 0.02
+"""The held-out figures as measured, rounded down: the floor until the targets hold."""
+HELD_OUT_NOISE = 0.02
+
+_TUNED: Floors = {
+    "document_recall": 0.99,
+    "document_precision": 0.99,
+    "kind_accuracy": 0.99,
+    "issuer_accuracy": 0.98,
+    "party_accuracy": 0.99,
+    "pair_precision": 0.99,
+    "pair_recall": 0.99,
+    "exact_holders": 0.98,
+}
+DEVELOPMENT_FLOORS: dict[str, tuple[Floors, float]] = {
+    "dev": (_TUNED, 0.005),
+    "dev-2": (_TUNED, 0.01),
+    "dev-3": (_TUNED, 0.005),
+    "dev-4": (
+        {
+            "document_recall": 0.91,
+            "document_precision": 0.99,
+            "kind_accuracy": 0.90,
+            "issuer_accuracy": 0.96,
+            "party_accuracy": 0.99,
+            "pair_precision": 0.97,
+            "pair_recall": 0.88,
+            "exact_holders": 0.88,
+        },
+        0.022,
+    ),
+}
+"""What each development part reached when the rules were last tuned, rounded down, and the
+most noise it may keep."""
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +81,7 @@ def development() -> dict[str, Figures]:
     return {part: score(part, CORPUS, seed_dir() / SEED_NAME) for part in PARTS[:-1]}
 
 
-def _below(figures: Figures, floors: dict[str, float]) -> dict[str, float | None]:
+def _below(figures: Figures, floors: Floors) -> dict[str, float | None]:
     """The measures under their floors; one with nothing to count is under too."""
     shares = figures.shares()
     return {
@@ -77,25 +98,35 @@ def test_the_held_out_part_meets_the_precision_target(held_out: Figures) -> None
 
 
 def test_the_held_out_part_keeps_its_measured_figures(held_out: Figures) -> None:
-    assert (held_out.articles, held_out.gold_documents, held_out.points_gold) == (345, 67, 777)
+    assert (held_out.articles, held_out.gold_documents, held_out.points_gold) == (182, 33, 405)
     assert _below(held_out, HELD_OUT_MEASURED) == {}
     noise = held_out.shares()["noise_kept"]
     assert noise is not None and noise <= HELD_OUT_NOISE
 
 
+def test_the_later_records_part_keeps_its_figures() -> None:
+    """The development part of the later records needs no corpus: it runs everywhere."""
+    floors, noise_limit = DEVELOPMENT_FLOORS["dev-4"]
+    figures = score("dev-4", CORPUS, seed_dir() / SEED_NAME)
+    assert _below(figures, floors) == {}
+    noise = figures.shares()["noise_kept"]
+    assert noise is not None and noise <= noise_limit
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("part", PARTS[:-1])
-def test_the_development_parts_keep_their_figures(
+@pytest.mark.parametrize("part", PARTS[:-2])
+def test_the_corpus_development_parts_keep_their_figures(
     development: dict[str, Figures], part: str
 ) -> None:
-    assert _below(development[part], DEVELOPMENT_FLOORS) == {}
+    floors, noise_limit = DEVELOPMENT_FLOORS[part]
+    assert _below(development[part], floors) == {}
     noise = development[part].shares()["noise_kept"]
-    assert noise is not None and noise <= DEVELOPMENT_NOISE
+    assert noise is not None and noise <= noise_limit
 
 
 @pytest.mark.slow
 def test_every_annotated_article_is_scored(development: dict[str, Figures]) -> None:
-    """None lost between the corpus and the gold files: 206 + 91 + 407 articles, the whole
-    dev corpus (one per distinct text) and the seed."""
-    assert [development[part].articles for part in PARTS[:-1]] == [206, 91, 407]
-    assert [development[part].gold_documents for part in PARTS[:-1]] == [54, 25, 10]
+    """None lost between the texts and the gold files: the dev corpus (one article per
+    distinct text, and the seed) and the later records, split in two by a hash of the link."""
+    assert [development[part].articles for part in PARTS[:-1]] == [206, 91, 407, 163]
+    assert [development[part].gold_documents for part in PARTS[:-1]] == [54, 25, 10, 34]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from communique.extract.dateline import MONTH_PATTERN
 from communique.extract.gazetteer import Gazetteer
-from communique.extract.issuers import find_issuer, issuer_party
+from communique.extract.issuers import find_issuer, issuer_party, names_person, paper_speaking
 from communique.extract.positions import (
     ends_document,
     find_clause,
@@ -34,7 +34,6 @@ from communique.extract.vocabulary import (
     DOCUMENT_KINDS,
     KIND_ALIASES,
     MONTHS,
-    NEWSPAPERS,
     OFFICE_TITLES,
 )
 
@@ -79,10 +78,6 @@ _OFFICIAL_SAID = re.compile(
 )
 """An introduction whose subject is an office-holder: "The former chief of the Legislation
 Bureau of the Japanese Cabinet said:"."""
-_PAPER_SAYS = re.compile(
-    rf"\b(?:{_REPORTING})\s+(?P<paper>{'|'.join(re.escape(name) for name in NEWSPAPERS)})\b"
-)
-"""A paper named after its verb: "..., says Rodong Sinmun, and goes on:"."""
 _QUOTED_TITLE = re.compile(
     r"(?:\s*|[^.:;\"\u201c\u201d]{0,120}?\b(?:titled|entitled|under the title|headlined)\s*)"
     rf"[{_QUOTE_OPEN}](?P<title>[^{_QUOTE_OPEN}]{{3,300}})[{_QUOTE_CLOSE}]"
@@ -109,8 +104,15 @@ _REFERS_BACK = re.compile(r"^(?:It|Its|This|They|He|She|The full text|Full text)
 _SPOKE = re.compile(
     r"\b(?:made|delivered|gave)\s+(?:a|an|the|his|her)\s+(?:[\w-]+\s+){0,3}?(?P<kind>speech|report)\b"
 )
-_SPOKEN = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+(?:{_REPORTING})\b")
+_SPOKEN = re.compile(
+    rf"\b(?:[Hh]e|[Ss]he)\s+(?:{_REPORTING})\b"
+    r"|\b(?:[Hh]e|[Ss]he)\b[^.:;]*\band\s+(?:said|added|continued|stressed|noted)\s*:$"
+)
 """An introduction whose speaker is a person the lead named: "In his speech ..., he said:"."""
+_SAID_HERE = re.compile(r"\b(?:said|stressed|noted|added|continued)\b[^:]{0,40}:$")
+""""... said on the spot:": a person's words follow."""
+_IT_SAID = re.compile(r"\b(?:it|they)\s+(?:said|says|noted|notes|added|stressed|went\s+on)\b")
+"""A document referred back to at the end of its own words: "..., it said, adding:"."""
 _GOES_ON = re.compile(
     r"\b(?:adding|continuing|stressing|noting|saying|said|added|continued|went\s+on)\s*:$"
 )
@@ -121,6 +123,11 @@ _BARE_INTRO = 4
 before the words it introduces; a longer one is a narrative sentence quoting in passing."""
 _SENT = frozenset({"message", "letter"})
 """Kinds that speak for their sender."""
+_BETWEEN_PEOPLE = re.compile(
+    r"\bbetween\s+(?P<pair>[^.;:]{3,300}?)(?=\s+(?:was|were|is|are|took|held)\b|[.;:]|$)"
+)
+"""The sides of a talk named with their offices: "between Choe Son Hui, foreign minister of
+the DPRK, and Sergei Lavrov, foreign minister of the Russian Federation, was issued"."""
 _JOINT_CAPABLE = ("joint", "treaty", "agreement", "declaration", "communique", "memorandum")
 _BETWEEN = re.compile(
     r"\bbetween\s+(?P<pair>[^.;:]{3,160}?)(?=[.;:]|,\s|\s+(?:was|were|is|are|on|in|signed)\b|$)"
@@ -198,12 +205,12 @@ def _named_before(intro: str, lead_in: str) -> str | None:
     document named in lowercase before it ("the joint declaration", not "Article 9"); "He
     went on:" to the speech or report he made (a speech, when the lead names none: his words
     on a visit)."""
-    if _SPOKEN.search(intro):
+    if _SPOKEN.search(intro) or (_SAID_HERE.search(intro) and names_person(intro)):
         return _spoken_kind(lead_in)
     if _GOES_ON.search(intro) and _SPOKE.search(lead_in):
         # "..., Kim Jong Un highly appreciated ..., adding:" after "made a speech"
         return _spoken_kind(lead_in)
-    if not _REFERS_BACK.match(intro):
+    if not (_REFERS_BACK.match(intro) or _IT_SAID.search(intro)):
         return None
     for mention in _KIND.finditer(lead_in):
         word = mention.group(0)
@@ -223,7 +230,7 @@ def _speaker(intro: str, lead_in: str) -> tuple[str | None, bool]:
     "The signing of the joint declaration was a landmark event, the article says, and goes
     on:" the article speaks, not the declaration; "the paper said" makes an article; "the
     foreign minister said" a speech (or the report the lead says was made)."""
-    if _PAPER_SAYS.search(intro):
+    if paper_speaking(intro):
         return "article", False
     speakers = list(_SPEAKER.finditer(intro))
     if speakers:
@@ -278,15 +285,24 @@ def _kind(intro: str, lead_in: str) -> _Kind | None:
     return _Kind(kind, None, None)
 
 
+def _between(
+    lead_in: str, gazetteer: Gazetteer, pattern: re.Pattern[str] = _BETWEEN
+) -> tuple[PartyRef, ...]:
+    """Two or more parties the lead says a talk or document is "between"."""
+    for match in pattern.finditer(lead_in):
+        found = gazetteer.mentions(match.group("pair"))
+        if len(found) >= 2:
+            return found
+    return ()
+
+
 def _joint_parties(kind: str, lead_in: str, gazetteer: Gazetteer) -> tuple[PartyRef, ...]:
     """Parties a joint document names outside its title: "a treaty between the DPRK and the
     Russian Federation", "The DPRK and Laos issued a joint communique"."""
     if not kind.startswith(_JOINT_CAPABLE):
         return ()
-    for match in _BETWEEN.finditer(lead_in):
-        found = gazetteer.mentions(match.group("pair"))
-        if len(found) >= 2:
-            return found
+    if found := _between(lead_in, gazetteer):
+        return found
     if kind.startswith("joint"):
         for sentence in sentences(lead_in):
             if kind in sentence.lower() and len(found := gazetteer.mentions(sentence)) >= 2:
@@ -356,11 +372,10 @@ def _points(
     vocabularies: Vocabularies,
     home: PartyRef | None,
     *,
-    spoken: bool,
     stretches: bool,
     speaker: str | None = None,
 ) -> tuple[PointRecord, ...]:
-    """The points of a document's paragraphs. `spoken`: a speech. `stretches`: a speech quoted
+    """The points of a document's paragraphs. `stretches`: a speech quoted
     in stretches within a report, which the reporter's narration interrupts and "He then
     continued:" resumes (a full text, "as follows", runs to its end); a paragraph naming the
     `speaker` in the third person is such narration."""
@@ -375,7 +390,7 @@ def _points(
         if stretches and reintroduces(text):
             quoting = fresh = True
             continue
-        why = not_a_point(text, spoken=spoken, fresh=fresh) if text else "formula"
+        why = not_a_point(text, spoken=stretches, fresh=fresh) if text else "formula"
         if why is None and stretches and not fresh and speaker and speaker in text:
             why = "narration"
         fresh = fresh and not text
@@ -432,7 +447,11 @@ def find_declaration(
     joint_sides = _first_each(named)
     joint = found.kind.startswith("joint") or len(joint_sides) >= 2
     kind_spoke, person = _speaker(intro.sentence, "")
-    spoken = bool(_SPOKEN.search(intro.sentence)) or person
+    spoken = (
+        bool(_SPOKEN.search(intro.sentence))
+        or person
+        or bool(_SAID_HERE.search(intro.sentence) and names_person(intro.sentence))
+    )
     framed = kind_spoke is not None and not person
     issued = (
         None if joint else find_issuer(intro.lead_in, intro.sentence, spoken=spoken, framed=framed)
@@ -440,6 +459,12 @@ def find_declaration(
     issuer = issued.name if issued else None
     sent = found.kind in _SENT
     speaks_for = None if joint else issuer_party(issued, gazetteer, home, sent=sent)
+    between = () if joint or issued else _between(intro.lead_in, gazetteer, _BETWEEN_PEOPLE)
+    if between:
+        # "A press statement on strategic dialogue between Choe Son Hui, foreign minister of
+        # the DPRK, and Sergei Lavrov, foreign minister of the Russian Federation, was
+        # issued": nobody else issued it, so it is both sides'.
+        joint, joint_sides = True, tuple(Attribution(p, "named-together") for p in between)
     sides = joint_sides if joint else ((speaks_for,) if speaks_for else ())
     parties = tuple(side.party for side in sides)
     signed_year, signed_from = _signed_year(signing, published) if signing else (None, None)
@@ -451,7 +476,6 @@ def find_declaration(
         parties,
         vocabularies,
         home,
-        spoken=speech,
         stretches=stretches,
         speaker=issued.name if issued else None,
     )

@@ -28,7 +28,14 @@ from communique.extract.records import Attribution, PartyRef
 from communique.extract.text import sentences
 from communique.extract.vocabulary import DOCUMENT_KINDS, NEWSPAPERS
 
-__all__ = ["Issuer", "find_issuer", "issuer_party", "official_in"]
+__all__ = [
+    "Issuer",
+    "find_issuer",
+    "issuer_party",
+    "names_person",
+    "official_in",
+    "paper_speaking",
+]
 
 _KINDS = "|".join(re.escape(kind) for kind in (*DOCUMENT_KINDS, "editorial"))
 _WHEN = rf"(?:(?:on\s+)?\w+day\s+|jointly\s+|today\s+|on\s+(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}\s+)?"
@@ -37,7 +44,7 @@ _ISSUING = re.compile(
     r"(?:(?:issued|released|made\s+public|published|sent|gave|delivered|announced|adopted|"
     rf"made)\b(?=[^.:;]{{0,80}}?\b(?:following|{_KINDS})s?\b)"
     r"|(?:states|stated|says|said|declared|declares)(?:\s+as\s+follows)?"
-    r"(?:\s+on\s+\w+(?:\s+\d{1,2})?)?\s*:"
+    r"(?:\s+on\s+(?:the\s+spot|\w+(?:\s+\d{1,2})?))?\s*:"
     # "A spokesman for the ... Committee in a statement on Friday termed ..."
     rf"|in\s+(?:an?|its|his|her|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{_KINDS})s?\b"
     r"|editorially\s+\w+"
@@ -50,11 +57,14 @@ _POSSESSIVE = re.compile(
     rf"(?:{_KINDS})s?\b"
 )
 """The issuer as the owner: "the full text of Kim Jong Un's important speech"."""
+_PAPERS = "|".join(re.escape(name) for name in NEWSPAPERS)
+_PAPER_VERBS = r"(?:says|said|notes|noted|writes|wrote|stresses|stressed)"
 _PAPER_SAYS = re.compile(
-    r"\b(?:says|said|notes|noted|writes|wrote|stresses|stressed)\s+"
-    rf"(?P<issuer>{'|'.join(re.escape(name) for name in NEWSPAPERS)})\b"
+    rf"\b{_PAPER_VERBS}\s+(?P<issuer>{_PAPERS})\b"
+    rf"|\b(?P<before>{_PAPERS})\s+(?:(?:on\s+)?\w+day\s+|today\s+)?{_PAPER_VERBS}\b"
 )
-"""A paper named after its verb: "..., says Rodong Sinmun, and goes on:"."""
+"""A paper saying what the article quotes: "..., says Rodong Sinmun, and goes on:", "...,
+Rodong Sinmun Monday says in an article, and goes on:"."""
 _SAYS_WHO = re.compile(
     r"\b(?:says|said|notes|noted|stresses|stressed|writes|wrote)\s+"
     r"(?P<issuer>[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,5})\s+"
@@ -180,6 +190,18 @@ def _clean(issuer: str) -> str | None:
     return issuer
 
 
+def paper_speaking(text: str) -> str | None:
+    """The newspaper `text` says is speaking ("says Rodong Sinmun"), if any."""
+    said = _PAPER_SAYS.search(text)
+    return (said.group("issuer") or said.group("before")) if said is not None else None
+
+
+def names_person(text: str) -> bool:
+    """Whether `text` names a person by title or office ("The respected Comrade Kim Jong Un
+    said on the spot:")."""
+    return bool(_TITLED.search(text) or _OFFICIAL.search(text))
+
+
 def official_in(lead_in: str, title: str | None = None) -> Issuer | None:
     """The first person the lead names with an office (`title`, when given): who "He said:"
     or "the Chairman said:" refers to."""
@@ -221,16 +243,14 @@ def find_issuer(
     document's own words with its speaker after them ("..., the white paper says, stating:"),
     so its subject is no issuer."""
     told = lead_in[: len(lead_in) - len(intro)] if framed and lead_in.endswith(intro) else lead_in
-    paper = _PAPER_SAYS.search(intro)
+    paper = paper_speaking(intro)
     if paper is not None:  # "..., says Rodong Sinmun, and goes on:"
-        return Issuer(paper.group("issuer"), paper.group("issuer"))
+        return Issuer(paper, paper)
     for sentence in reversed(sentences(told)):
         stripped = sentence.strip()
-        said = (
-            _PAPER_SAYS.search(stripped)
-            or _SAYS_WHO.search(stripped)
-            or _POSSESSIVE.search(stripped)
-        )
+        if paper := paper_speaking(stripped):
+            return Issuer(paper, paper)
+        said = _SAYS_WHO.search(stripped) or _POSSESSIVE.search(stripped)
         if said is not None and (name := _clean(said.group("issuer"))):
             return _described(Issuer(name, name), lead_in)
         match = _ISSUING.match(stripped)
