@@ -14,13 +14,7 @@ from dataclasses import dataclass
 from communique.extract.dateline import MONTH_PATTERN
 from communique.extract.gazetteer import Gazetteer
 from communique.extract.issuers import find_issuer, issuer_party, names_person, paper_speaking
-from communique.extract.positions import (
-    ends_document,
-    find_clause,
-    holders,
-    not_a_point,
-    reintroduces,
-)
+from communique.extract.positions import find_clause, holders
 from communique.extract.records import (
     Attribution,
     DeclarationRecord,
@@ -28,6 +22,7 @@ from communique.extract.records import (
     PointRecord,
     SignatoryRecord,
 )
+from communique.extract.roles import ends_document, not_a_point, reintroduces
 from communique.extract.text import sentences
 from communique.extract.vocabularies import Vocabularies
 from communique.extract.vocabulary import (
@@ -375,15 +370,14 @@ def _points(
     stretches: bool,
     speaker: str | None = None,
 ) -> tuple[PointRecord, ...]:
-    """The points of a document's paragraphs. `stretches`: a speech quoted
-    in stretches within a report, which the reporter's narration interrupts and "He then
-    continued:" resumes (a full text, "as follows", runs to its end); a paragraph naming the
-    `speaker` in the third person is such narration."""
+    """The points of a document's paragraphs. `stretches`: a speech quoted in stretches
+    within a report, which the reporter's narration interrupts and "He then continued:"
+    resumes (a full text, "as follows", runs to its end); a paragraph naming the `speaker` in
+    the third person is such narration."""
     gazetteer, taxonomy = vocabularies.gazetteer, vocabularies.taxonomy
     points: list[PointRecord] = []
     quoting = True
-    fresh = True
-    """The paragraph right after an introduction is the speaker's by what introduced it."""
+    fresh = True  # the paragraph right after an introduction is the speaker's, by that
     for text in texts:
         if ends_document(text):
             break

@@ -1,4 +1,4 @@
-"""Who holds the position a point states, and which paragraphs state none.
+"""Who holds the position a point states.
 
 A document states its own parties' positions. A point is held by some of them alone when one
 is the subject of a verb of stance ("In particular, the DPRK stated ..." in a joint
@@ -6,10 +6,6 @@ declaration); "both sides" and its kin mean every party of the document; anythin
 peoples of the world should ...", or "The U.S. claimed ..." in a Foreign Ministry statement)
 is the position of the document's own parties. A document whose parties are unknown gives
 points whose holders are unknown: no party is guessed.
-
-Not every paragraph after an introduction is a point: forms of address ("Your Excellency,"),
-closing formulas ("Please accept ..."), subheadings and signatures, and the reporter's own
-narration ("The message wished ...", "He went on:") state no position.
 """
 
 from __future__ import annotations
@@ -23,164 +19,14 @@ from communique.extract.records import Attribution, PartyRef
 from communique.extract.vocabulary import (
     ADVERBS,
     AUXILIARIES,
-    DOCUMENT_KINDS,
     JOINT_SUBJECTS,
-    KIND_ALIASES,
-    NEWSPAPERS,
     PARTICLE_VERBS,
     STANCE_PARTICIPLES,
     STANCE_VERBS,
     SUBJECT_VERBS,
 )
 
-__all__ = [
-    "Clause",
-    "ends_document",
-    "find_clause",
-    "holders",
-    "is_joint_subject",
-    "not_a_point",
-    "reintroduces",
-]
-
-_DOCUMENT_WORDS = "|".join(
-    re.escape(word) for word in sorted({*DOCUMENT_KINDS, *KIND_ALIASES, "paper"}, key=len)[::-1]
-)
-_NEWSPAPERS = "|".join(re.escape(name) for name in NEWSPAPERS)
-_TELLS = (
-    r"said|says|noted|notes|stressed|stresses|expressed|expresses|wished|wishes|hoped|hopes|"
-    r"added|adds|went\s+on|goes\s+on|continued|continues|pointed\s+out|points\s+out|referred|"
-    r"refers|underscored|underscores|emphasized|emphasizes|emphasised|called|calls|urged|urges|"
-    r"disclosed|discloses|concluded|concludes|extended|extends|conveyed|conveys|praised|praises|"
-    r"mentioned|mentions|recalled|recalls|stated|states|reads"
-)
-_SPEAKERS = (
-    r"chairman|chairwoman|president|premier|minister|foreign\s+minister|secretary|general\s+"
-    r"secretary|marshal|leader|ambassador|speaker|spokes(?:man|woman|person)"
-)
-_NARRATION = re.compile(
-    rf"^(?:(?:The|This|His|Her|Its|Their)\s+(?:[A-Z][\w-]+\s+)?"
-    rf"(?:{_DOCUMENT_WORDS}|(?i:{_SPEAKERS}))\s+(?:also\s+|then\s+|further\s+)?(?:{_TELLS})\b"
-    rf"|(?:Saying|Referring|Noting|Stressing|Pointing\s+out|Emphasizing|Emphasising|"
-    rf"Underlining|Underscoring|Expressing|Adding)\b(?!.*\b(?:I|my|me)\b)"
-    rf"|In\s+(?:the|his|her|its|their)\s+(?:{_DOCUMENT_WORDS})\b"
-    rf"|(?:He|She)\s+(?:also\s+|then\s+|further\s+)?(?:{_TELLS})\b"
-    rf"|(?:{_NEWSPAPERS})\s+(?:\w+day\s+)?(?:also\s+)?(?:{_TELLS})\b"
-    rf"|[^,.;:]{{1,100}}?\bin\s+(?:the|an?|his|her|its|their)\s+(?:{_DOCUMENT_WORDS})\s+"
-    rf"(?:also\s+)?(?:{_TELLS})\b)"
-)
-"""The reporter speaking of the document, not the document speaking: "The message wished
-Kim Jong Un good health", "In the letter, the members noted ...", "He went on:", "Referring
-to ..., he said that ..."."""
-_SPEECH_NARRATION = re.compile(
-    rf"^(?:(?:The|A|An)\s+(?:[A-Z][\w-]+\s+|first\s+|former\s+|vice[\s-]+)?(?i:{_SPEAKERS})\b"
-    rf"[^.;:]{{0,160}}?\s(?:also\s+)?(?:{_TELLS})\b"
-    r"|Meanwhile\b"
-    r"|[A-Z]\w+ing\b[^.;:]{0,200}?,\s+(?:he|she)\s+[a-z]+"
-    r"|Upon\s+\w+ing\b)"
-    r"|\bsaying\s+that\b"
-    r"|\b(?:was|were)\s+(?:adopted|held|conveyed|sent|read\s+out|given|presented|laid)\b"
-    r"|\b(?:said|stressed|noted|added|emphasized|underscored|stated)\s+that\b"
-)
-"""In a speech the speaker says "I" and "we": the reporter's third person around it ("The first
-secretary of ... said that ...", "Going round the site, he learned ...") is narration."""
-_REPORTED = re.compile(
-    rf"\b(?:he|she)\s+(?:also\s+)?(?:{_TELLS})(?:\s+that\b|,\s+(?:and\s+)?(?:\w+ing|"
-    rf"continued|went\s+on|added)\b|\s*:$)"
-    rf"|\b(?:and\s+)?(?:said|continued|went\s+on|added|noted|stressed)\s*:$"
-    rf"|,\s*(?:[A-Z][\w'\u2019-]+\s+){{1,3}}(?:said|stressed|noted|added),\s"
-    rf"|\b(?i:the)\s+(?i:{_SPEAKERS})\b[^.]{{0,200}}?\b(?:said|stressed|noted)\s+that\b"
-)
-"""Reported speech inside a paragraph: "..., he said that ...", "..., he said, calling for
-...", "He analyzed the work and said:"."""
-_REPORTING_WORDS = (" he ", " she ", "said", "stressed", "noted", "added")
-
-
-def _may_report(text: str) -> bool:
-    """Whether `_REPORTED` can match at all: plain substring tests, four times cheaper than
-    the expression over the many paragraphs that hold none of its words."""
-    return text.endswith(":") or any(word in text for word in _REPORTING_WORDS)
-
-
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|We|us|our|Our|ours)\b")
-_THIRD_PERSON = re.compile(r"\b(?:he|He|his|His|him|she|She|her|Her)\b")
-"""A speaker says "I" and "we"; the reporter, "he" and "his"."""
-_REINTRODUCES = re.compile(
-    r"\b(?:said|says|added|continued|went\s+on|stressed|noted|adding|continuing|stressing|"
-    r"noting|saying)\s*:$"
-)
-_QUOTE_GOES_ON = re.compile(r":\s+\S.{20,}")
-_FORMULAS = frozenset(
-    ["how are you?", "thank you.", "thank you!", "thank you very much.", "thank you all."]
-)
-_CLOSING = re.compile(
-    r"^(?:Please\s+accept|Accept,?\s+(?:Your|Mr\.|Madam)|(?:Yours\s+)?(?:Sincerely|Respectfully|"
-    r"Faithfully)|(?:With\s+)?(?:my\s+)?(?i:best|warm|warmest|deep|deepest|high|highest|sincere)"
-    r"\s+(?:regards|wishes|respect|consideration)\b)"
-)
-_ENDS_A_STATEMENT = re.compile(r"[.!?:;][\"\u201d\u2019')\]]*$")
-_END_MARK = re.compile(r"\s*-0-\s*$")
-_HEADING_WORDS = 20
-
-
-_ENDED = re.compile(
-    rf"^(?:(?:When|After|As\s+soon\s+as)\s+(?:his|her|the|its|their)\s+(?:{_DOCUMENT_WORDS})\s+"
-    r"(?:was\s+over|ended|was\s+finished|was\s+concluded|concluded)"
-    rf"|(?:After|Following|At\s+the\s+end\s+of)\s+(?:his|her|the|its|their)\s+"
-    rf"(?:{_DOCUMENT_WORDS})\b"
-    rf"|The\s+(?:{_DOCUMENT_WORDS})\s+was\s+(?:followed|greeted|received|over)\b)"
-)
-"""The reporter saying the document is over: "When his speech was over, ..."."""
-
-
-def ends_document(paragraph: str) -> bool:
-    """Whether a paragraph says the document is over: it and the rest are the report's."""
-    return bool(_ENDED.match(paragraph))
-
-
-def not_a_point(paragraph: str, *, spoken: bool = False, fresh: bool = False) -> str | None:
-    """Why a paragraph after an introduction states no position, or None when it is a point
-    (see the docstring of the module): "formula" (an address ends with a comma), "heading"
-    (a heading or signature ends with no stop), or "narration" (the reporter's words).
-    `spoken`: the document is a speech, around which the reporter speaks of the speaker;
-    `fresh`: the paragraph comes right after "he said:", so its "he" is the speaker's own
-    words about someone, not the reporter's."""
-    text = _END_MARK.sub("", paragraph).strip()
-    if not text or text.endswith(",") or text.casefold() in _FORMULAS or _CLOSING.match(text):
-        return "formula"
-    if not _ENDS_A_STATEMENT.search(text) and len(text.split()) <= _HEADING_WORDS:
-        return "heading"
-    if _NARRATION.match(text):
-        return "narration"
-    if (
-        spoken
-        and not fresh
-        and not _QUOTE_GOES_ON.search(text)
-        and (
-            _SPEECH_NARRATION.search(text)
-            or (_THIRD_PERSON.search(text) and not _FIRST_PERSON.search(text))
-        )
-    ):
-        return "narration"
-    if not _may_report(text):
-        return None
-    reported = _REPORTED.search(text)
-    # "..., he said, adding: <his words>": the quotation goes on in the same paragraph; and
-    # a speaker's own "our purpose ..., he said, adding ..." is still his words.
-    if (
-        reported is not None
-        and not _QUOTE_GOES_ON.search(text, reported.end())
-        and not (spoken and _FIRST_PERSON.search(text))
-    ):
-        return "narration"
-    return None
-
-
-def reintroduces(paragraph: str) -> bool:
-    """Whether a paragraph hands back to the speaker ("He then continued:", "After indicating
-    the tasks, Kim Jong Un went on:"): a speech quoted in stretches resumes after it."""
-    return bool(_REINTRODUCES.search(paragraph.strip()))
-
+__all__ = ["Clause", "find_clause", "holders", "is_joint_subject"]
 
 _CLAUSE = re.compile(
     rf"^(?P<subject>[^,;:]{{1,80}}?)\s+"
