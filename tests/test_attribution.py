@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -374,3 +376,45 @@ def test_commands_say_in_one_line_when_rows_are_stale_and_reparse_stale_redoes_t
     assert again.stdout == (
         "0 documents reparsed: 0 documents, 0 articles and 0 points changed, 0 failed\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("lead", "sides"),
+    [
+        (
+            "A spokesman for the Foreign Ministry of the Donetsk People's Republic issued the"
+            " following statement:",
+            [],
+        ),
+        (
+            "Kwon Jong Gun, director general of the Department of U.S. Affairs of the Foreign"
+            " Ministry, issued the following press statement on Sunday:",
+            [("dprk", "home-office")],
+        ),
+        (
+            "A statement on the collapse of talks between the DPRK and the United States was"
+            " issued. It says:",
+            [],
+        ),
+    ],
+    ids=["office-of-an-unknown-state", "department-of-us-affairs", "talks-between-states"],
+)
+def test_what_a_description_names_is_not_always_whom_it_speaks_for(
+    lead: str, sides: list[tuple[str, str]]
+) -> None:
+    declaration = _document(lead)
+    assert [(side.party.slug, side.rule) for side in declaration.sides] == sides
+
+
+@pytest.mark.slow
+def test_a_description_of_repeated_phrases_is_read_at_once() -> None:
+    """Endings stripped from an issuer's description are sought one at a time in its tail:
+    a long run of "in a ..." once took time doubling with each repeat."""
+    lead = (
+        "Kim Jong Un received a message from the President of Laos, sent"
+        + " in a word" * 60
+        + ", and others. The message says:"
+    )
+    code = "import sys; from communique.extract import extract; extract(sys.stdin.read())"
+    text = f"Headline\n\nPyongyang, June 2 (KCNA) -- {lead}{BODY}"
+    subprocess.run([sys.executable, "-c", code], input=text, text=True, check=True, timeout=60)

@@ -285,6 +285,8 @@ def _between(
 ) -> tuple[PartyRef, ...]:
     """Two or more parties the lead says a talk or document is "between"."""
     for match in pattern.finditer(lead_in):
+        if pattern is _BETWEEN_PEOPLE and not names_person(match.group("pair")):
+            continue  # talks "between the DPRK and the U.S." are no document of theirs
         found = gazetteer.mentions(match.group("pair"))
         if len(found) >= 2:
             return found

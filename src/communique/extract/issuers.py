@@ -92,10 +92,26 @@ _NOT_ISSUER = re.compile(r"[\"\u201c\u201d]|^full text\b", re.IGNORECASE)
 _PRONOUNS = frozenset({"it", "he", "she", "they", "this", "we", "i"})
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _TRAILING = re.compile(
-    rf"(?:\s+(?:on\s+)?(?:\w+day|today|(?:{MONTH_PATTERN})\.?\s+\d{{1,2}})"
-    r"|\s+(?:says|said|notes|noted|writes|wrote|stresses|stressed|in\s+an?\s+[\w\s-]{0,30}))+$"
+    rf"\s(?:on\s)?(?:\w+day|today|(?:{MONTH_PATTERN})\.?\s\d{{1,2}})$"
+    r"|\s(?:says|said|notes|noted|writes|wrote|stresses|stressed)$"
+    r"|\sin\san?\s[\w\s-]{0,30}$"
 )
-"""When and how it spoke, not who: "Rodong Sinmun on Thursday says"."""
+_TAIL = 60
+"""When and how it spoke, not who: "Rodong Sinmun on Thursday says". One ending at a time,
+sought in the last `_TAIL` characters only, so that a long description costs no more than a
+short one (the words are single-spaced by then)."""
+
+
+def _without_trailing(text: str) -> str:
+    """`text` without the `_TRAILING` endings it has, however many."""
+    while True:
+        tail = text[-_TAIL:]
+        match = _TRAILING.search(tail)
+        if match is None:
+            return text
+        text = text[: len(text) - len(tail) + match.start()]
+
+
 _OFFICES = (
     r"minister|secretary|president|vice-president|chairman|chairwoman|chairperson|premier|"
     r"director|ambassador|spokes(?:man|woman|person)|chief|head|commander|marshal|king|queen|"
@@ -156,6 +172,14 @@ _STATE_OFFICE = re.compile(
 Hun", "a spokesman for the Foreign Ministry") and a foreign state's with it ("Sergei Lavrov,
 foreign minister of the Russian Federation"): an office named bare in the agency's own text is
 its home state's, and the rule "home-office" says the attribution rests on that convention."""
+_OF_SOMEONE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[A-Z]")
+"""An office of someone the gazetteer does not know ("the Foreign Ministry of Abkhazia") is
+not the agency's own."""
+_STUDIED = re.compile(r"\b(?:[A-Z][\w.'\u2019-]*\s+){1,3}(?:Affairs|Studies)\b")
+"""What a department or institute deals with ("Department of U.S. Affairs", "Institute for
+American Studies") names no party of the issuer's."""
+_SUBJECT_MATTER = re.compile(r"^\s+(?:Affairs|Studies|Issues|Relations)\b")
+"""A state named as what a department studies ("Department of U.S. Affairs") is not its."""
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|across|near|against)\s+(?:the\s+)?$", re.IGNORECASE)
 """A state named as a place, not as the issuer's own: "Koreans in Japan", "at the UN"."""
 
@@ -177,7 +201,7 @@ def _clean(issuer: str) -> str | None:
         _OPENING_PHRASE.match(issuer)
     )
     issuer = _LEADING_ARTICLE.sub("", _SPOKESPERSON.sub("", issuer.strip())).strip(" ,")
-    issuer = _TRAILING.sub("", issuer).strip(" ,")
+    issuer = _without_trailing(issuer).strip(" ,")
     last_word = issuer.rsplit(maxsplit=1)[-1].casefold() if issuer else ""
     if (
         fragment
@@ -261,7 +285,7 @@ def find_issuer(
     for match in _KIND_OF.finditer(lead_in):
         if name := _clean(match.group("issuer")):
             described = re.split(r"(?<=[a-z0-9)])[.;:]", lead_in[match.start("issuer") :])[0]
-            return Issuer(name, _TRAILING.sub("", described.strip()))
+            return Issuer(name, _without_trailing(described.strip()))
     if not spoken:
         return None
     titled = _SPEAKING_OFFICE.search(intro)
@@ -282,10 +306,12 @@ def issuer_party(
     )
     if _NO_OFFICE.search(described):
         return None
+    described = _STUDIED.sub("", described)
     party = _named_party(described, gazetteer)
     if party is not None:
         return Attribution(party, "sender" if sent else "issuer")
-    if home is not None and _STATE_OFFICE.search(described):
+    office = _STATE_OFFICE.search(described)
+    if home is not None and office is not None and not _OF_SOMEONE.match(described, office.end()):
         return Attribution(home, "home-office")
     return None
 
@@ -301,6 +327,8 @@ def _named_party(described: str, gazetteer: Gazetteer) -> PartyRef | None:
             (start, end, party)
             for start, end, party in gazetteer.spans(described)
             if not _PLACE_BEFORE.search(described[:start])
+            and not _SUBJECT_MATTER.match(described[end:])
+            and not described[:start].endswith(("Institute for ", "Studies of "))
             and not any(left <= start < right for left, right in parties)
         ]
         if not named and not organs and not parties:
