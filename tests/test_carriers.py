@@ -41,7 +41,7 @@ def test_globalsecurity_with_kns_attribution() -> None:
     (declaration,) = article.declarations
     assert (declaration.kind, declaration.title) == ("statement", None)
     assert declaration.issuer == "Foreign Ministry of the DPRK"
-    assert _holders(found) == [["dprk"], ["dprk"], ["dprk"]]
+    assert _holders(found) == [["dprk-foreign-ministry"]] * 3
 
 
 def test_globalsecurity_indented_single_newline_capture() -> None:
@@ -100,7 +100,7 @@ def test_kcna_watch_date_line_gives_the_full_date() -> None:
     assert declaration.issuer == "Ministry of National Defence of the DPRK"
     # "The U.S. is conducting ..." is the DPRK's position, not the United States'.
     assert declaration.points[0].subject == "The U.S."
-    assert _holders(found) == [["dprk"], ["dprk"], ["dprk"]]
+    assert _holders(found) == [["dprk-defence-ministry"]] * 3
 
 
 def test_kcna_co_jp_calendar_line_and_numbered_points() -> None:
@@ -123,7 +123,7 @@ def test_kcna_co_jp_calendar_line_and_numbered_points() -> None:
     assert declaration.points[1].text == (
         "2. The U.S. should abandon its hostile policy toward the DPRK."
     )
-    assert _holders(found) == [["dprk"], ["dprk"], ["dprk"]]
+    assert _holders(found) == [["dprk-foreign-ministry"]] * 3
 
 
 def test_a_juche_year_alone_in_the_calendar_line_counts() -> None:

@@ -110,13 +110,33 @@ def test_published_documents_are_found(corpus_db: Path) -> None:
     assert sql(corpus_db, "SELECT count(*) FROM declarations WHERE intro LIKE '%news items%'") == [
         (0,)
     ]
-    # Messages from foreign leaders speak for their own countries.
-    foreign = sql(
+    # Messages from foreign leaders speak for their own countries; the one from an opposition
+    # party is that party's, and speaks for no state.
+    voices = sql(
         corpus_db,
-        "SELECT count(*) FROM declarations d JOIN parties p ON p.id = d.issuer_party_id"
-        " WHERE d.kind = 'message' AND p.slug != 'dprk'",
+        "SELECT CASE WHEN p.kind IN ('state', 'international-organisation') THEN p.slug"
+        " WHEN p.speaks_for_state THEN st.slug END AS voice, count(*)"
+        " FROM declarations d JOIN parties p ON p.id = d.issuer_party_id"
+        " LEFT JOIN parties st ON st.id = p.state_id"
+        " WHERE d.kind = 'message' GROUP BY voice ORDER BY voice",
     )
-    assert foreign == [(8,)]
+    assert voices == [
+        (None, 1),
+        ("belarus", 1),
+        ("dprk", 5),
+        ("egypt", 1),
+        ("singapore", 1),
+        ("sweden", 1),
+        ("syria", 1),
+        ("uganda", 1),
+        ("vietnam", 2),
+    ]
+    assert sql(
+        corpus_db,
+        "SELECT p.slug, p.kind, st.slug, p.speaks_for_state FROM declarations d"
+        " JOIN parties p ON p.id = d.issuer_party_id JOIN parties st ON st.id = p.state_id"
+        " WHERE d.kind = 'message' ORDER BY 1",
+    ) == [("cpv", "political-party", "vietnam", 1), ("russia-cprf", "political-party", "russia", 0)]
     assert sql(
         corpus_db,
         "SELECT count(*) FROM declarations d WHERE NOT EXISTS"
@@ -125,8 +145,9 @@ def test_published_documents_are_found(corpus_db: Path) -> None:
     # A Foreign Ministry press statement speaks for the DPRK, whoever its points mention.
     ((statements, for_dprk),) = sql(
         corpus_db,
-        "SELECT count(*), sum(p.slug = 'dprk') FROM declarations d JOIN parties p"
-        " ON p.id = d.issuer_party_id WHERE d.kind = 'press statement'"
+        "SELECT count(*), sum(p.slug = 'dprk' OR st.slug = 'dprk') FROM declarations d"
+        " JOIN parties p ON p.id = d.issuer_party_id LEFT JOIN parties st ON st.id = p.state_id"
+        " WHERE d.kind = 'press statement'"
         " AND d.issuer LIKE '%Foreign Ministry%'",
     )
     assert isinstance(statements, int) and statements > 0 and statements == for_dprk

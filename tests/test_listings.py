@@ -118,9 +118,9 @@ def test_sources_and_parties(cli: RunCli) -> None:
         },
     ]
     assert cli("parties", "--format", "csv").stdout.splitlines() == [
-        "id,slug,name,short_name,points,signatories",
-        "1,dprk,Democratic People's Republic of Korea,DPRK,7,1",
-        "2,russia,Russian Federation,Russia,6,1",
+        "id,slug,name,short_name,kind,state,speaks_for_state,points,signatories",
+        "1,dprk,Democratic People's Republic of Korea,DPRK,state,,0,7,1",
+        "2,russia,Russian Federation,Russia,state,,0,6,1",
     ]
 
 
@@ -135,6 +135,9 @@ def test_empty_listings_still_have_their_columns(cli: RunCli) -> None:
         "slug",
         "name",
         "short_name",
+        "kind",
+        "state",
+        "speaks_for_state",
         "points",
         "signatories",
     ]

@@ -250,10 +250,11 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0001} to {revision_0001}.0001.bak before upgrading it\n"
         f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
-        "communique: applying revision 0002 (1 of 4)\n"
-        "communique: applying revision 0003 (2 of 4)\n"
-        "communique: applying revision 0004 (3 of 4)\n"
-        "communique: applying revision 0005 (4 of 4)\n"
+        "communique: applying revision 0002 (1 of 5)\n"
+        "communique: applying revision 0003 (2 of 5)\n"
+        "communique: applying revision 0004 (3 of 5)\n"
+        "communique: applying revision 0005 (4 of 5)\n"
+        "communique: applying revision 0006 (5 of 5)\n"
         "communique: run `communique reparse` to derive capture facts and topics of points"
         " from the documents already stored\n" + STALE.format("2 documents")
     )
@@ -318,9 +319,10 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0002} to {revision_0002}.0002.bak before upgrading it\n"
         f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
-        "communique: applying revision 0003 (1 of 3)\n"
-        "communique: applying revision 0004 (2 of 3)\n"
-        "communique: applying revision 0005 (3 of 3)\n"
+        "communique: applying revision 0003 (1 of 4)\n"
+        "communique: applying revision 0004 (2 of 4)\n"
+        "communique: applying revision 0005 (3 of 4)\n"
+        "communique: applying revision 0006 (4 of 4)\n"
         "communique: run `communique reparse` to derive topics of points"
         " from the documents already stored\n" + STALE.format("2 documents")
     )
@@ -380,8 +382,9 @@ def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0003} to {revision_0003}.0003.bak before upgrading it\n"
         f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
-        "communique: applying revision 0004 (1 of 2)\n"
-        "communique: applying revision 0005 (2 of 2)\n" + STALE.format("2 documents")
+        "communique: applying revision 0004 (1 of 3)\n"
+        "communique: applying revision 0005 (2 of 3)\n"
+        "communique: applying revision 0006 (3 of 3)\n" + STALE.format("2 documents")
     )
     assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
         ("point", 4),
@@ -442,6 +445,8 @@ DERIVED = {
     " JOIN declaration_points po ON po.id = pp.point_id"
     " JOIN declarations d ON d.id = po.declaration_id JOIN parties pa ON pa.id = pp.party_id"
     " ORDER BY 1, 2, 3",
+    "parties": "SELECT pa.slug, pa.kind, st.slug, pa.speaks_for_state FROM parties pa"
+    " LEFT JOIN parties st ON st.id = pa.state_id ORDER BY 1",
     "points": "SELECT d.article_id, po.ordinal, po.text, po.subject, po.label"
     " FROM declaration_points po JOIN declarations d ON d.id = po.declaration_id ORDER BY 1, 2",
 }
@@ -461,7 +466,8 @@ def test_a_0004_database_upgrades_and_reparse_stale_gives_a_fresh_loads_rows(
     assert result.stderr == (
         f"communique: backing up {revision_0004} to {revision_0004}.0004.bak before upgrading it\n"
         f"communique: upgrading {revision_0004} from revision 0004 to {HEAD_REVISION}\n"
-        + STALE.format("2 documents")
+        "communique: applying revision 0005 (1 of 2)\n"
+        "communique: applying revision 0006 (2 of 2)\n" + STALE.format("2 documents")
     )
     # Nothing lost; the new columns say the rows came from an extraction that kept no rules.
     assert sql(revision_0004, COUNTS) == counts
@@ -507,4 +513,38 @@ def test_0005_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: 
     assert cli("db", "upgrade").exit_code == 0
     assert sql(revision_0004, COUNTS) == counts
     assert sql(revision_0004, "SELECT count(*) FROM point_parties WHERE rule IS NULL") == [(13,)]
+    assert cli("check").exit_code == 0
+
+
+def test_0006_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: RunCli) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("reparse", "--stale").exit_code == 0
+    counts, sample = sql(revision_0004, COUNTS), sql(revision_0004, SAMPLE)
+    overview = "SELECT id, parties, topics, published FROM point_overview ORDER BY id"
+    points = sql(revision_0004, overview)
+    assert sql(revision_0004, "SELECT slug, kind, state_id, speaks_for_state FROM parties") == [
+        ("dprk", "state", None, 0),
+        ("russia", "state", None, 0),
+    ]
+    assert sql(revision_0004, "SELECT DISTINCT speaks_for FROM point_overview ORDER BY 1") == [
+        ("DPRK",),
+        ("DPRK, Russia",),
+    ]
+    down = cli("db", "downgrade", "0005")
+    assert down.exit_code == 0, down.output
+    assert sql(revision_0004, "SELECT version_num FROM alembic_version") == [("0005",)]
+    columns = [str(row[1]) for row in sql(revision_0004, "PRAGMA table_info(parties)")]
+    assert columns == ["id", "slug", "name", "short_name"]
+    view = [str(row[1]) for row in sql(revision_0004, "PRAGMA table_info(point_overview)")]
+    assert "speaks_for" not in view
+    assert sql(revision_0004, COUNTS) == counts
+    assert sql(revision_0004, SAMPLE) == sample
+    assert sql(revision_0004, overview) == points
+    assert cli("db", "upgrade").exit_code == 0
+    assert sql(revision_0004, COUNTS) == counts
+    assert sql(revision_0004, overview) == points
+    assert sql(revision_0004, "SELECT slug, kind FROM parties ORDER BY 1") == [
+        ("dprk", "state"),
+        ("russia", "state"),
+    ]
     assert cli("check").exit_code == 0

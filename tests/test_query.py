@@ -143,7 +143,7 @@ def test_reading_pragmas_are_allowed(cli: RunCli) -> None:
     result = cli("query", "PRAGMA table_info(parties)", "--format", "jsonl")
     assert result.exit_code == 0, result.output
     names = [json.loads(line)["name"] for line in result.stdout.splitlines()]
-    assert names == ["id", "slug", "name", "short_name"]
+    assert names == ["id", "slug", "name", "short_name", "kind", "state_id", "speaks_for_state"]
 
 
 def test_a_missing_database_is_an_error_not_an_empty_file(cli: RunCli, db_path: Path) -> None:

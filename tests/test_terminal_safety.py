@@ -109,7 +109,11 @@ def _line_of(output: bytes, start: str) -> str:
             f"  In particular, the DPRK stated that its missile program does not"
             f" pose any threat to anybody but is purely peaceful in its nature {SHOWN}.",
         ),
-        (["parties"], "3 ", r"  Ruri\x1b]0;pwned\x07tania  4       0"),
+        (
+            ["parties"],
+            "3 ",
+            r"  Ruri\x1b]0;pwned\x07tania  state         0                 4       0",
+        ),
         (["report"], "  Ruri", r"  Ruri\x1b]0;pwned\x07tania 4"),
         (
             ["search", "peaceful", "--in", "points"],

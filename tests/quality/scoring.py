@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from communique.extract import RECORD_FORMAT, TEXT_FORMAT, CaptureHints, extract
-from communique.extract.records import DeclarationRecord
+from communique.extract.records import DeclarationRecord, PartyRef
 from communique.extract.text import clean_paragraph
 
 HERE = Path(__file__).resolve().parent
@@ -41,7 +41,7 @@ LATER_PARTS = frozenset({"dev-4", "heldout"})
 
 TARGETS = {
     "pair_precision": 0.97,
-    "pair_recall": 0.85,
+    "pair_recall": 0.90,  # 0.85 in part 1; part 2 raised it
     "issuer_accuracy": 0.95,
     "party_accuracy": 0.95,
 }
@@ -196,6 +196,12 @@ def _issuer_right(found: str | None, annotated: dict[str, Any]) -> bool:
     return bool(have) and have <= described | core and (core <= have or described <= have)
 
 
+def _voices(parties: tuple[PartyRef, ...]) -> set[str]:
+    """The states (or organisations of states) the stored parties speak for: the gold set
+    names those, and an organisation that speaks for no state holds nothing it counts."""
+    return {party.voice.slug for party in parties if party.voice is not None}
+
+
 def _found_points(
     declaration: DeclarationRecord, squeezed: list[str]
 ) -> Iterator[tuple[int | None, set[str]]]:
@@ -204,7 +210,7 @@ def _found_points(
         index = _paragraph_of(point.text, squeezed, after)
         if index is not None:
             after = index
-        yield index, {party.slug for party in point.parties}
+        yield index, _voices(point.parties)
 
 
 def score(part: str, corpus: Path, seed: Path) -> Figures:
@@ -247,7 +253,7 @@ def score(part: str, corpus: Path, seed: Path) -> Figures:
             figures.kinds_right += declaration.kind == document["kind"]
             issuer_ok = _issuer_right(declaration.issuer, document)
             figures.issuers_right += issuer_ok
-            parties = {party.slug for party in declaration.parties}
+            parties = _voices(declaration.parties)
             figures.parties_right += parties == set(document["parties"])
             if declaration.kind != document["kind"]:
                 figures.misses.append(

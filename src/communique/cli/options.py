@@ -100,9 +100,12 @@ def vocabularies_for(gazetteer: str | None, taxonomy: str | None) -> Vocabularie
 
     from communique.extract.vocabularies import load_vocabularies
 
-    return load_vocabularies(
+    vocabularies = load_vocabularies(
         Path(gazetteer) if gazetteer else None, Path(taxonomy) if taxonomy else None
     )
+    for note in vocabularies.gazetteer.notes:
+        click.echo(f"communique: {note}", err=True)
+    return vocabularies
 
 
 def vocabularies_from(options: dict[str, Any]) -> Callable[[], Vocabularies]:
@@ -178,8 +181,12 @@ _FILTERS = (
     ),
     click.option("--source", metavar="SLUG", help="Articles of this source (kcna, nis...)."),
     click.option(
-        "--party", metavar="SLUG|NAME", help="Positions held, or documents issued, by this party."
+        "--party",
+        metavar="SLUG|NAME",
+        help="Positions held, or documents issued, by this party or a body that speaks for it"
+        " (a state's ministries, ruling party and state media).",
     ),
+    click.option("--exact", "exact_party", is_flag=True, help="With --party, that party alone."),
     click.option(
         "--kind", metavar="KIND", help='Published documents of this kind ("joint declaration").'
     ),
@@ -203,7 +210,19 @@ def filters_from(options: dict[str, Any]) -> Filters:
     """Filters from the options a command was given (they are popped from `options`)."""
     from communique.read.filters import Filters
 
-    names = ("since", "until", "include_undated", "source", "party", "kind", "section", "topic")
+    names = (
+        "since",
+        "until",
+        "include_undated",
+        "source",
+        "party",
+        "exact_party",
+        "kind",
+        "section",
+        "topic",
+    )
+    if options.get("exact_party") and not options.get("party"):
+        raise click.UsageError("--exact says how to read --party; give --party too")
     return Filters(**{name: options.pop(name) for name in names})
 
 

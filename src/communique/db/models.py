@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -227,6 +229,14 @@ class Party(Entity):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), server_default="state")
+    """state, international-organisation, state-body, political-party, civil-organisation,
+    media or person (revision 0006)."""
+    state_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    """The state an organisation or person belongs to."""
+    speaks_for_state: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """Whether what it says is its state's position (a ministry's is, an opposition party's is
+    not)."""
 
     signatories: Mapped[list[Signatory]] = relationship(back_populates="party")
     points: Mapped[list[DeclarationPoint]] = relationship(

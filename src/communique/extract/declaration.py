@@ -285,12 +285,45 @@ def _between(
 ) -> tuple[PartyRef, ...]:
     """Two or more parties the lead says a talk or document is "between"."""
     for match in pattern.finditer(lead_in):
-        if pattern is _BETWEEN_PEOPLE and not names_person(match.group("pair")):
+        pair = match.group("pair")
+        if pattern is _BETWEEN_PEOPLE and not (
+            names_person(pair)
+            or any(party.kind == "person" for _, _, party in gazetteer.organ_spans(pair))
+        ):
             continue  # talks "between the DPRK and the U.S." are no document of theirs
-        found = gazetteer.mentions(match.group("pair"))
+        found = _sides_named(pair, gazetteer)
         if len(found) >= 2:
             return found
     return ()
+
+
+def _sides_named(pair: str, gazetteer: Gazetteer) -> tuple[PartyRef, ...]:
+    """The states a pair of sides names, in order: by their names, or by the persons who
+    speak for them ("Kim Jong Un and Vladimir Putin": the DPRK and Russia)."""
+    spans = [*gazetteer.spans(pair)]
+    for start, end, party in gazetteer.organ_spans(pair):
+        if party.kind == "person" and party.voice is not None:
+            spans.append((start, end, party.voice))
+    return tuple(dict.fromkeys(party for _, _, party in sorted(spans, key=lambda s: s[0])))
+
+
+_EACH_SIDE = re.compile(r",?\s+and\s+")
+
+
+def _issued_together(issuer: str, gazetteer: Gazetteer) -> tuple[PartyRef, ...]:
+    """The states of persons who issue a document together, each named with an office of
+    their own state ("Choe Son Hui, foreign minister of the DPRK, and Sergei Lavrov, foreign
+    minister of the Russian Federation"): one state for each, or none."""
+    parts = _EACH_SIDE.split(issuer)
+    if len(parts) < 2 or not names_person(issuer):
+        return ()
+    found = []
+    for part in parts:
+        named = _sides_named(part, gazetteer)
+        if not named:
+            return ()
+        found.append(named[-1])
+    return tuple(dict.fromkeys(found)) if len(set(found)) == len(found) else ()
 
 
 def _joint_parties(kind: str, lead_in: str, gazetteer: Gazetteer) -> tuple[PartyRef, ...]:
@@ -452,6 +485,13 @@ def find_declaration(
     issued = (
         None if joint else find_issuer(intro.lead_in, intro.sentence, spoken=spoken, framed=framed)
     )
+    together = _issued_together(issued.name, gazetteer) if issued else ()
+    if together:
+        joint, joint_sides, issued = (
+            True,
+            tuple(Attribution(p, "named-together") for p in together),
+            None,
+        )
     issuer = issued.name if issued else None
     sent = found.kind in _SENT
     speaks_for = None if joint else issuer_party(issued, gazetteer, home, sent=sent)

@@ -334,5 +334,10 @@ def _named_party(described: str, gazetteer: Gazetteer) -> PartyRef | None:
         if not named and not organs and not parties:
             adjectives = gazetteer.adjectives_in(described)
             return adjectives[-1] if adjectives else None
+    # A state named inside an organisation's name ("the DPRK Foreign Ministry") is the
+    # organisation's state: the organisation, the more specific party, stands for both.
+    named = [
+        span for span in named if not any(left <= span[0] < right for left, right, _ in organs)
+    ]
     found = sorted([*organs, *named], key=lambda span: span[0])
     return found[-1][2] if found else None

@@ -26,7 +26,7 @@ from communique.extract.vocabulary import (
     SUBJECT_VERBS,
 )
 
-__all__ = ["Clause", "find_clause", "holders", "is_joint_subject"]
+__all__ = ["Clause", "find_clause", "head_of", "holders", "is_joint_subject"]
 
 _CLAUSE = re.compile(
     rf"^(?P<subject>[^,;:]{{1,80}}?)\s+"
@@ -84,11 +84,40 @@ _PARENTHETICAL = re.compile(
 )
 
 
+_POST_MODIFIER = frozenset(
+    """
+    at to in on with from for near against toward towards across over under into within
+    without between among amid like than who whom whose which that where led headed based
+    accredited stationed named called
+    """.split()
+)
+"""Words after which a subject's head is over: "the countries | neighbouring Australia", "the
+Permanent Mission of the DPRK | at the UN", "the delegation of the DPRK | headed by ...".
+Only "of" and "and" carry the head on ("the Foreign Minister of Russia", "the DPRK and
+Russia")."""
+_COORDINATED = re.compile(r"(?:;|,\s+(?:and|while|whereas|but)|\s+(?:while|whereas))\s+")
+"""Where a point's next clause may begin: "Russia denounced ..., and China censured ..."."""
+
+
+def head_of(subject: str) -> str:
+    """The head of a subject and what attaches to it by "of" or "and": the words that say who
+    acts, without the places, relations and descriptions that follow."""
+    words = subject.split()
+    for index, word in enumerate(words):
+        bare = word.strip(",").casefold()
+        if index and (bare in _POST_MODIFIER or (bare.endswith("ing") and word[:1].islower())):
+            return " ".join(words[:index])
+    return subject
+
+
 @dataclass(frozen=True)
 class Clause:
     subject: str
     verb: str
     stance: bool
+    more: tuple[Clause, ...] = ()
+    """The clauses coordinated after this one that name who acts ("..., and China censured
+    ..."): each may add holders."""
 
 
 def is_joint_subject(subject: str) -> bool:
@@ -141,9 +170,18 @@ def find_clause(point: str, gazetteer: Gazetteer, home: PartyRef | None) -> Clau
     wins over one that does not ("All peoples of the world" is kept when nothing better is)."""
     clauses = _clauses(point)
     for clause in clauses:
-        if is_joint_subject(clause.subject) or gazetteer.mentions(clause.subject, home):
-            return clause
-    return clauses[0] if clauses else None
+        if is_joint_subject(clause.subject) or gazetteer.mentions(head_of(clause.subject), home):
+            break
+    else:
+        return clauses[0] if clauses else None
+    more = []
+    for part in _COORDINATED.split(point[point.find(clause.subject) :])[1:]:
+        for coordinated in _clauses(part)[:1]:
+            if is_joint_subject(coordinated.subject) or (
+                coordinated.stance and gazetteer.mentions(head_of(coordinated.subject), home)
+            ):
+                more.append(coordinated)
+    return Clause(clause.subject, clause.verb, clause.stance, tuple(more))
 
 
 def holders(
@@ -152,15 +190,40 @@ def holders(
     gazetteer: Gazetteer,
     home: PartyRef | None,
 ) -> tuple[Attribution, ...]:
-    """Who holds a point, each with its rule: the document's parties its subject names before
-    a verb of stance; every party of the document for "both sides"; else the document's own
-    parties (none when the document's are unknown)."""
-    if clause is not None and is_joint_subject(clause.subject):
-        return tuple(Attribution(party, "both-sides") for party in document_parties)
-    named = gazetteer.mentions(clause.subject, home) if clause and clause.stance else ()
-    if not named or not set(named) <= set(document_parties):
+    """Who holds a point, each with its rule: the document's parties the head of its subject
+    names before a verb of stance (of each coordinated clause, when the first names one); every
+    party of the document for "both sides"; else the document's own parties (none when the
+    document's are unknown). A document's party is named by its own name or by the state it
+    speaks for ("the DPRK" names the DPRK Foreign Ministry of a joint communique's sides)."""
+    own = _named_by(clause, document_parties, gazetteer, home) if clause else None
+    if own is None:
         # No party of the document takes a stance of its own here: the document speaks.
         return tuple(Attribution(party, "document") for party in document_parties)
-    order = {party.slug: index for index, party in enumerate(document_parties)}
-    ranked = sorted(named, key=lambda party: order.get(party.slug, len(order)))
-    return tuple(Attribution(party, "stance-subject") for party in ranked)
+    found = list(own)
+    for coordinated in clause.more if clause else ():
+        found.extend(_named_by(coordinated, document_parties, gazetteer, home) or ())
+    chosen = {attribution.party for attribution in found}
+    rules = {attribution.party: attribution.rule for attribution in reversed(found)}
+    return tuple(Attribution(party, rules[party]) for party in document_parties if party in chosen)
+
+
+def _named_by(
+    clause: Clause,
+    document_parties: tuple[PartyRef, ...],
+    gazetteer: Gazetteer,
+    home: PartyRef | None,
+) -> tuple[Attribution, ...] | None:
+    """The document's parties one clause says hold its position, or None when it names none of
+    them (or names a party that is none of them)."""
+    if is_joint_subject(clause.subject):
+        return tuple(Attribution(party, "both-sides") for party in document_parties)
+    named = gazetteer.mentions(head_of(clause.subject), home) if clause.stance else ()
+    if not named:
+        return None
+    chosen = []
+    for party in named:
+        matching = [p for p in document_parties if party in (p, p.voice)]
+        if not matching:
+            return None
+        chosen.extend(matching)
+    return tuple(Attribution(party, "stance-subject") for party in dict.fromkeys(chosen))

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 __all__ = [
     "ATTRIBUTION_RULES",
     "EXTRACTION_VERSION",
+    "PARTY_KINDS",
     "RECORD_FORMAT",
+    "SPEAKING_KINDS",
     "TEXT_FORMAT",
     "ArticleRecord",
     "Attribution",
@@ -36,16 +38,48 @@ class SourceRef:
     country: str | None
 
 
+PARTY_KINDS: dict[str, str] = {
+    "state": "a sovereign state",
+    "international-organisation": "an organisation of states (the UN, ASEAN)",
+    "state-body": "a ministry, mission, armed force, committee or agency of a state",
+    "political-party": "a political party, ruling or not",
+    "civil-organisation": "an association, committee, union, forum or diaspora group",
+    "media": "a newspaper, news agency or broadcaster",
+    "person": "a person who speaks for themself, or for the state they lead",
+}
+"""The kinds of party, and what each means; the docs list the same."""
+
+SPEAKING_KINDS = frozenset(["state", "international-organisation"])
+"""Kinds whose positions are their own: every other kind speaks for a state or for nobody."""
+
+
 @dataclass(frozen=True)
 class PartyRef:
-    """A state or organisation that can take a position in a declaration."""
+    """A state or organisation that can take a position in a declaration.
+
+    An organisation may belong to a state (`state`) and may speak for it (`speaks_for_state`):
+    a foreign ministry does, an opposition party does not. The stored holder of a point is the
+    most specific party the text names; `voice` is whose position that is at the level of
+    states, which is what `--party` and the quality report resolve to.
+    """
 
     slug: str
     name: str
     short_name: str
+    kind: str = "state"
+    state: PartyRef | None = None
+    speaks_for_state: bool = False
+
+    @property
+    def voice(self) -> PartyRef | None:
+        """The state or organisation of states whose position this party states; None for a
+        party that speaks for no state (an opposition party, an association)."""
+        if self.kind in SPEAKING_KINDS:
+            return self
+        return self.state if self.speaks_for_state else None
 
 
-EXTRACTION_VERSION = 2
+EXTRACTION_VERSION = 3
 """The version of the extraction rules, stored with every document they produce rows for.
 
 Raise it whenever a change of the rules can change the rows of a document already loaded:

@@ -197,7 +197,10 @@ STANCE_VERBS: frozenset[str] = frozenset(
     stated states stress stressed stresses support supported supports underline underlined
     underlines urge urged urges welcome welcomed welcomes decided decide decides determined
     hope hoped hopes wish wished wishes acknowledge acknowledged acknowledges denied denies
-    deny warn warned warns protest protested protests regard regarded regards
+    deny warn warned warns protest protested protests regard regarded regards censure
+    censured censures criticize criticized criticizes criticise criticised criticises accuse
+    accused accuses blame blamed blames praise praised praises hail hailed hails vow vowed
+    vows voice voiced voices propose proposed proposes highlight highlighted highlights
     """.split()
 )
 

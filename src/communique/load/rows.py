@@ -171,16 +171,31 @@ class Writer:
     def _stage(self, table: str, values: dict[str, Any]) -> None:
         self._staged.setdefault(table, []).append(values)
 
-    def _upsert(self, table: str, slug: str, values: Mapping[str, object]) -> int:
-        """The id of the row with this slug, inserting it first when new. Existing rows are
-        left as they are: a user may have corrected a name by hand."""
+    def _upsert(
+        self,
+        table: str,
+        slug: str,
+        values: Mapping[str, object],
+        facts: Mapping[str, object] | None = None,
+    ) -> int:
+        """The id of the row with this slug, inserting it first when new. Existing rows keep
+        their `values` (a user may have corrected a name by hand) and take the `facts` the
+        vocabularies now give (a party's kind and allegiance), as a fresh load would."""
         key = (table, slug)
         if key in self._ids:
             return self._ids[key]
-        columns = ("slug", *values)
+        facts = facts or {}
+        columns = ("slug", *values, *facts)
+        updates = ", ".join(f"{column} = excluded.{column}" for column in facts)
         self.cursor.execute(
-            _insert_sql(table, columns, "ON CONFLICT (slug) DO NOTHING"),
-            [slug, *values.values()],
+            _insert_sql(
+                table,
+                columns,
+                f"ON CONFLICT (slug) DO UPDATE SET {updates}"
+                if updates
+                else "ON CONFLICT (slug) DO NOTHING",
+            ),
+            [slug, *values.values(), *facts.values()],
         )
         row = self.cursor.execute(f"SELECT id FROM {table} WHERE slug = ?", [slug])
         found = int(row.fetchone()[0])
@@ -196,8 +211,13 @@ class Writer:
     def party_id(self, party: PartyRef | None) -> int | None:
         if party is None:
             return None
+        facts = {
+            "kind": party.kind,
+            "state_id": self.party_id(party.state),
+            "speaks_for_state": party.speaks_for_state,
+        }
         return self._upsert(
-            parties, party.slug, {"name": party.name, "short_name": party.short_name}
+            parties, party.slug, {"name": party.name, "short_name": party.short_name}, facts
         )
 
     def topic_id(self, topic: TopicRef) -> int:

@@ -13,7 +13,14 @@ from typing import Any
 
 from communique.errors import CommuniqueError
 
-__all__ = ["DateBound", "Filters", "article_conditions", "parse_date_bound", "point_conditions"]
+__all__ = [
+    "PARTY_IDS",
+    "DateBound",
+    "Filters",
+    "article_conditions",
+    "parse_date_bound",
+    "point_conditions",
+]
 
 _PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
 
@@ -51,7 +58,10 @@ class Filters:
     """Keep articles whose year is unknown when a date filter is given."""
     source: str | None = None
     party: str | None = None
-    """A party slug (resolved from any name before it gets here)."""
+    """A party slug (resolved from any name before it gets here): the party and the bodies,
+    parties and persons that speak for it (see `PARTY_IDS`)."""
+    exact_party: bool = False
+    """`party` alone, not what speaks for it."""
     kind: str | None = None
     section: str | None = None
     topic: str | None = None
@@ -76,11 +86,19 @@ class Filters:
             "include_undated": int(self.include_undated),
             "source": self.source,
             "party": self.party,
+            "exact_party": int(self.exact_party),
             "kind": self.kind,
             "section": self.section,
             "topic": self.topic,
         }
 
+
+PARTY_IDS = """(SELECT id FROM parties WHERE slug = :party
+       UNION ALL SELECT id FROM parties WHERE NOT :exact_party AND speaks_for_state
+       AND state_id = (SELECT id FROM parties WHERE slug = :party))"""
+"""The ids of the parties `--party` means: the party itself and, unless `--exact`, every
+organisation or person that speaks for it (its ministries, its ruling party, its state media;
+never an opposition party or an association)."""
 
 # An article's date covers a span when only part of it is known: 2000-07 runs from 2000-07-01
 # to 2000-07-31. It passes --since when the span ends on or after it, and --until when the
@@ -110,11 +128,15 @@ def article_conditions(*, by_section: bool = True) -> str:
         + """
   AND (:party IS NULL OR EXISTS (
        SELECT 1 FROM declarations fd JOIN declaration_parties fp ON fp.declaration_id = fd.id
-       JOIN parties fpa ON fpa.id = fp.party_id WHERE fd.article_id = a.id AND fpa.slug = :party
+       WHERE fd.article_id = a.id AND fp.party_id IN """
+        + PARTY_IDS
+        + """
        UNION ALL
        SELECT 1 FROM declarations fd JOIN declaration_points fpt ON fpt.declaration_id = fd.id
-       JOIN point_parties fpp ON fpp.point_id = fpt.id JOIN parties fpa ON fpa.id = fpp.party_id
-       WHERE fd.article_id = a.id AND fpa.slug = :party))
+       JOIN point_parties fpp ON fpp.point_id = fpt.id
+       WHERE fd.article_id = a.id AND fpp.party_id IN """
+        + PARTY_IDS
+        + """))
   AND (:kind IS NULL OR EXISTS (SELECT 1 FROM declarations kd
        WHERE kd.article_id = a.id AND kd.kind = :kind))
   AND (:topic IS NULL OR EXISTS (
@@ -132,7 +154,9 @@ def point_conditions() -> str:
         + _SECTION
         + """
   AND (:party IS NULL OR EXISTS (SELECT 1 FROM point_parties fpp
-       JOIN parties fpa ON fpa.id = fpp.party_id WHERE fpp.point_id = p.id AND fpa.slug = :party))
+       WHERE fpp.point_id = p.id AND fpp.party_id IN """
+        + PARTY_IDS
+        + """))
   AND (:kind IS NULL OR dc.kind = :kind)
   AND (:topic IS NULL OR EXISTS (SELECT 1 FROM point_topics tt JOIN topics t ON t.id = tt.topic_id
        WHERE tt.point_id = p.id AND t.slug = :topic))

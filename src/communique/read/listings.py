@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from communique.db.database import STALE_DOCUMENTS
 from communique.errors import CommuniqueError
 from communique.extract.records import EXTRACTION_VERSION
-from communique.read.filters import Filters, article_conditions, point_conditions
+from communique.read.filters import PARTY_IDS, Filters, article_conditions, point_conditions
 
 if TYPE_CHECKING:
     from communique.extract.vocabularies import Vocabularies
@@ -93,8 +93,9 @@ ORDER BY dc.article_id, p.declaration_id, p.ordinal
 
 # With a party named, the party's own points (found through the index on point_parties) drive
 # the query, instead of every point of the archive being tested for it.
-_BY_PARTY = """AND p.id IN (SELECT dp.point_id FROM point_parties dp
-       WHERE dp.party_id = (SELECT id FROM parties WHERE slug = :party))"""
+_BY_PARTY = (
+    "AND p.id IN (SELECT dp.point_id FROM point_parties dp WHERE dp.party_id IN " + PARTY_IDS + ")"
+)
 
 
 def points(
@@ -184,10 +185,11 @@ def parties(connection: sqlite3.Connection) -> Listing:
     return _listing(
         connection,
         """
-        SELECT pa.id, pa.slug, pa.name, pa.short_name,
+        SELECT pa.id, pa.slug, pa.name, pa.short_name, pa.kind, st.slug AS state,
+               pa.speaks_for_state,
                (SELECT count(*) FROM point_parties pp WHERE pp.party_id = pa.id) AS points,
                (SELECT count(*) FROM signatories sg WHERE sg.party_id = pa.id) AS signatories
-        FROM parties pa ORDER BY pa.slug
+        FROM parties pa LEFT JOIN parties st ON st.id = pa.state_id ORDER BY pa.slug
         """,
         {},
     )
