@@ -136,7 +136,11 @@ def test_published_documents_are_found(corpus_db: Path) -> None:
         "SELECT p.slug, p.kind, st.slug, p.speaks_for_state FROM declarations d"
         " JOIN parties p ON p.id = d.issuer_party_id JOIN parties st ON st.id = p.state_id"
         " WHERE d.kind = 'message' ORDER BY 1",
-    ) == [("cpv", "political-party", "vietnam", 1), ("russia-cprf", "political-party", "russia", 0)]
+    ) == [
+        ("cpv", "political-party", "vietnam", 1),
+        *[("kim-jong-un", "person", "dprk", 1)] * 5,
+        ("russia-cprf", "political-party", "russia", 0),
+    ]
     assert sql(
         corpus_db,
         "SELECT count(*) FROM declarations d WHERE NOT EXISTS"
@@ -196,3 +200,28 @@ def test_the_full_text_indexes_hold_every_row(corpus_db: Path) -> None:
         assert sql(corpus_db, f"SELECT count(*) FROM {index}_docsize") == sql(
             corpus_db, f"SELECT count(*) FROM {table}"
         )
+
+
+def test_a_party_filter_never_returns_an_opposition_partys_points(corpus_db: Path) -> None:
+    def listed(*options: str) -> list[tuple[str, str]]:
+        code, out, err = _run(corpus_db, "points", *options, "--format", "jsonl")
+        assert code == 0, err
+        rows = [json.loads(line) for line in out.splitlines()]
+        return sorted({(str(row["parties"]), str(row["article_id"])) for row in rows})
+
+    # The message of the chairman of the Communist Party of the Russian Federation is that
+    # party's: `--party russia` means Russia and what speaks for it, which the CPRF does not.
+    assert listed("--party", "russia") == []
+    cprf = listed("--party", "Communist Party of the Russian Federation")
+    assert [holders for holders, _ in cprf] == ["CPRF"]
+    assert sql(
+        corpus_db,
+        "SELECT count(*) FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id"
+        " WHERE pa.slug = 'russia-cprf'",
+    ) == [(5,)]
+    # The DPRK's own bodies speak for it; --exact keeps the state's own rows.
+    everything = listed("--party", "dprk")
+    own = listed("--party", "dprk", "--exact")
+    assert {holders for holders, _ in own} == {"DPRK"}
+    assert {"DPRK Foreign Ministry", "Rodong Sinmun", "WPK"} <= {h for h, _ in everything}
+    assert set(own) < set(everything)

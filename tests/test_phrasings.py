@@ -232,9 +232,13 @@ def test_a_message_from_a_foreign_leader_speaks_for_his_country() -> None:
         " China. The message said:"
     )
     assert (declaration.kind, declaration.issuer) == ("message", "Xi Jinping")
-    assert declaration.issuer_party is not None and declaration.issuer_party.slug == "china"
+    # The sender, the most specific party named: a head of state, who speaks for China.
+    assert declaration.issuer_party is not None
+    assert declaration.issuer_party.slug == "xi-jinping"
+    assert declaration.issuer_party.voice is not None
+    assert declaration.issuer_party.voice.slug == "china"
     # A message speaks for its sender: what it says of the DPRK is China's position.
-    assert _holders(declaration) == [["china"], ["china"]]
+    assert _holders(declaration) == [["xi-jinping"], ["xi-jinping"]]
     assert {h.rule for point in declaration.points for h in point.holders} == {"document"}
     assert [side.rule for side in declaration.sides] == ["sender"]
     greeting = _only(
@@ -242,7 +246,7 @@ def test_a_message_from_a_foreign_leader_speaks_for_his_country() -> None:
         " Russian Federation. It says:"
     )
     assert greeting.issuer == "Vladimir Putin"
-    assert [p.slug for p in greeting.parties] == ["russia"]
+    assert [p.slug for p in greeting.parties] == ["vladimir-putin"]
 
 
 @pytest.mark.parametrize(

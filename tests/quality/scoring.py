@@ -244,9 +244,6 @@ def score(part: str, corpus: Path, seed: Path) -> Figures:
             figures.points_found += len(located[f])
             if g is None:
                 figures.misses.append(f"{entry['link']}: found a {declaration.kind} not there")
-                for _, holders in located[f]:
-                    figures.pairs_found += len(holders)
-                    figures.unattributed += not holders
                 continue
             document = annotated[g]
             figures.matched += 1
@@ -269,36 +266,44 @@ def score(part: str, corpus: Path, seed: Path) -> Figures:
                     f"{entry['link']}: parties {sorted(parties)},"
                     f" annotated {sorted(document['parties'])}"
                 )
-            truth = golds[g]
+        # Who holds what is counted paragraph by paragraph across the article: a speech
+        # the program reads as one document and a reader as two passages holds the same
+        # (point, party) pairs either way.
+        truth: dict[int, set[str]] = {}
+        for gold_points in golds:
+            for at, held in gold_points.items():
+                truth.setdefault(at, set()).update(held)
+        mine: dict[int, set[str]] = {}
+        for f in range(len(found)):
             for index, holders in located[f]:
                 figures.pairs_found += len(holders)
                 figures.unattributed += not holders
+                if f not in pairing:
+                    continue  # a document not there: its pairs count against precision
                 if index is None or index not in truth:
                     figures.noise_kept += 1
                     figures.misses.append(f"{entry['link']}: paragraph {index} kept as a point")
                     continue
+                mine.setdefault(index, holders)
                 figures.pairs_right += len(holders & truth[index])
                 if holders - truth[index]:
                     figures.misses.append(
                         f"{entry['link']}: paragraph {index} held by {sorted(holders)},"
                         f" annotated {sorted(truth[index])}"
                     )
-        for g, truth in enumerate(golds):
-            figures.points_gold += len(truth)
-            figures.pairs_gold += sum(len(holders) for holders in truth.values())
-            mine = [f for f, paired in pairing.items() if paired == g]
-            if not mine:
+        for g, gold_points in enumerate(golds):
+            figures.points_gold += len(gold_points)
+            figures.pairs_gold += sum(len(holders) for holders in gold_points.values())
+            if g not in pairing.values():
                 figures.misses.append(
                     f"{entry['link']}: missed the {annotated[g]['kind']} at paragraph"
                     f" {annotated[g]['intro_paragraph']}"
                 )
-                continue
-            found_holders = dict(located[mine[0]])
-            for index, holders in truth.items():
-                if index in found_holders and found_holders[index] == holders:
-                    figures.points_exact += 1
-                elif index not in found_holders:
+            for index, holders in gold_points.items():
+                if index not in mine:
                     figures.misses.append(f"{entry['link']}: paragraph {index} not found")
+                elif mine[index] == holders:
+                    figures.points_exact += 1
     return figures
 
 

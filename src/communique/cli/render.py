@@ -67,11 +67,16 @@ def _declaration(declaration: dict[str, Any]) -> list[str]:
 
 def _attributed(attributions: list[dict[str, Any]]) -> str:
     """Parties with the rule that attributed them, those of one rule together: "DPRK, Russia
-    (both-sides)"."""
+    (both-sides)"; "Rodong Sinmun [for DPRK] (issuer)"."""
     by_rule: dict[str, list[str]] = {}
     for attribution in attributions:
         rule = attribution["rule"] or "rule not recorded"
-        by_rule.setdefault(rule, []).append(attribution["party"])
+        party = attribution["party"]
+        if attribution["for_state"] != party:
+            # An organisation or person: say whom it speaks for ("DPRK Foreign Ministry [for
+            # DPRK]", "CPRF [for no state]").
+            party = f"{party} [for {attribution['for_state'] or 'no state'}]"
+        by_rule.setdefault(rule, []).append(party)
     return "; ".join(f"{', '.join(parties)} ({rule})" for rule, parties in by_rule.items())
 
 

@@ -58,8 +58,15 @@ class Gazetteer:
         sides = alternation(list(self.adjectives)) or r"(?!x)x"
         homes = alternation([*self.home_phrases, *self.own_phrases]) or r"(?!x)x"
         self.alias_pattern = names
-        organs = alternation(list(self.organs)) or r"(?!x)x"
-        self._organ = re.compile(rf"(?<![\w.])(?:{organs})(?![\w])")
+        persons = [
+            name for name, slug in self.organs.items() if self.parties[slug].kind == "person"
+        ]
+        bodies = [name for name in self.organs if name not in set(persons)]
+        organs = alternation(bodies) or r"(?!x)x"
+        people = alternation(persons) or r"(?!x)x"
+        # A person's name before a capitalised word names something else: "Kim Il Sung
+        # University", "Kim Il Sung Socialist Youth League".
+        self._organ = re.compile(rf"(?<![\w.])(?:(?:{organs})|(?:{people})(?!\s+[A-Z]))(?![\w])")
         self._adjective = re.compile(rf"(?<![\w.])(?:{sides})(?![\w])")
         self._mention = re.compile(
             rf"(?<![\w.])(?:(?P<home>(?i:{homes}))|(?i:the)\s+(?P<adjective>{sides})\s+"

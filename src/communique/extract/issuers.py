@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from communique.extract.dateline import MONTH_PATTERN
 from communique.extract.gazetteer import Gazetteer
-from communique.extract.records import Attribution, PartyRef
+from communique.extract.records import SPEAKING_KINDS, Attribution, PartyRef
 from communique.extract.text import sentences
 from communique.extract.vocabulary import DOCUMENT_KINDS, NEWSPAPERS
 
@@ -65,6 +65,7 @@ _PAPER_SAYS = re.compile(
 )
 """A paper saying what the article quotes: "..., says Rodong Sinmun, and goes on:", "...,
 Rodong Sinmun Monday says in an article, and goes on:"."""
+_PAPER_NAMED = re.compile(rf"\b(?:{_PAPERS})\b")
 _SAYS_WHO = re.compile(
     r"\b(?:says|said|notes|noted|stresses|stressed|writes|wrote)\s+"
     r"(?P<issuer>[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,5})\s+"
@@ -141,7 +142,8 @@ _SPEAKING_OFFICE = re.compile(
 """The office an introduction names its speaker by: "..., the chairperson said, stressing:"."""
 _NO_OFFICE = re.compile(
     r"\b(?:analyst|observer|researcher|journalist|writer|scholar|professor|expert|"
-    r"critic|reporter|correspondent|columnist|historian|author|participant|former)s?\b",
+    r"critic|reporter|correspondent|columnist|historian|author|participant|former|personage|"
+    r"personalit(?:y|ie)|public figure)s?\b",
     re.IGNORECASE,
 )
 """Roles that speak for nobody but the person: an analyst "of the DPRK" is no state body, and
@@ -164,6 +166,16 @@ _PHRASE_END = re.compile(
 """Where the words describing an issuer end: "a group of Koreans | in Japan | for celebrating
 the 76th birthday of the DPRK" belongs to no state; places and purposes say nothing of whom
 the issuer speaks for."""
+_CIVIL = re.compile(
+    r"\b(?:Friendship|Solidarity)\s+(?:Association|Society|Committee|Group|Federation|Union)\b"
+    r"|\bfor\s+(?:the\s+)?Study\s+of\b|\bStudy\s+Group\b|\bCommittee\s+for\s+Supporting\b"
+    r"|\bSupport\s+Committee\b|\bPreparatory\s+Committee\b"
+)
+"""Names of civil organisations, which speak for no state whatever state their name holds
+("Thailand-DPRK Friendship Association", "Swiss Committee for Supporting the Independent and
+Peaceful Reunification of Korea"), unless the gazetteer knows them otherwise."""
+_SENTENCE = re.compile(r"\s(?:is|are|was|were|has|have|had|will|would)\s")
+"""A finite verb: words with one are a sentence, not a name."""
 _STATE_OFFICE = re.compile(
     r"\b(?:Foreign\s+Ministry|Ministry|Minister|Premier|Cabinet|Government|Embassy|Permanent\s+"
     r"Mission|General\s+Staff|Supreme\s+Command|Armed\s+Forces|State\s+Affairs)\b"
@@ -195,6 +207,14 @@ def _clean(issuer: str) -> str | None:
     opening, comma, rest = issuer.partition(", ")
     if comma and _OPENING_PHRASE.match(opening):
         issuer = rest  # "Looking at the official kindly, the Chairman"
+    sentence, comma, last = issuer.rpartition(", ")
+    if (
+        comma
+        and _SENTENCE.search(f" {sentence} ")
+        and last[:1].isupper()
+        and len(last.split()) <= 5
+    ):
+        issuer = last  # "This is touching off indignation, Rodong Sinmun (in a commentary says)"
     first = issuer.split()[0] if issuer.split() else ""
     # A piece of a sentence ("adequately demonstrates ..."), not a name.
     fragment = (first[:1].islower() and first.casefold() not in {"the", "a", "an"}) or bool(
@@ -286,6 +306,12 @@ def find_issuer(
         if name := _clean(match.group("issuer")):
             described = re.split(r"(?<=[a-z0-9)])[.;:]", lead_in[match.start("issuer") :])[0]
             return Issuer(name, _without_trailing(described.strip()))
+    if framed:
+        # "Citing the data, the commentary goes on:" after "Minju Joson Thursday terms it
+        # ...": the paper the lead names speaks.
+        for sentence in reversed(sentences(told)):
+            if named := _PAPER_NAMED.search(sentence):
+                return Issuer(named.group(0), named.group(0))
     if not spoken:
         return None
     titled = _SPEAKING_OFFICE.search(intro)
@@ -306,14 +332,26 @@ def issuer_party(
     )
     if _NO_OFFICE.search(described):
         return None
-    described = _STUDIED.sub("", described)
+    # An organisation the gazetteer knows is named whole ("the Ministry of Foreign Affairs of
+    # the DPRK"); only then are what departments deal with taken out of the description.
     party = _named_party(described, gazetteer)
+    if party is None or party.kind in SPEAKING_KINDS:
+        described = _STUDIED.sub("", described)
+        party = _named_party(described, gazetteer)
+    if party is not None and party.kind in SPEAKING_KINDS and _CIVIL.search(issuer.described):
+        return None  # a friendship association named after two states speaks for neither
     if party is not None:
         return Attribution(party, "sender" if sent else "issuer")
     office = _STATE_OFFICE.search(described)
     if home is not None and office is not None and not _OF_SOMEONE.match(described, office.end()):
         return Attribution(home, "home-office")
     return None
+
+
+def _restated(text: str, span: tuple[int, int, PartyRef]) -> bool:
+    """Whether the name at `span` stands in brackets right after another ("... (DPRK)")."""
+    start, end, _ = span
+    return text[:start].endswith("(") and text[end : end + 1] == ")" and start > 1
 
 
 def _named_party(described: str, gazetteer: Gazetteer) -> PartyRef | None:
@@ -335,9 +373,17 @@ def _named_party(described: str, gazetteer: Gazetteer) -> PartyRef | None:
             adjectives = gazetteer.adjectives_in(described)
             return adjectives[-1] if adjectives else None
     # A state named inside an organisation's name ("the DPRK Foreign Ministry") is the
-    # organisation's state: the organisation, the more specific party, stands for both.
+    # organisation's state: the organisation, the more specific party, stands for both. A
+    # name in brackets after another restates it ("the Korean People's Army (KPA)").
     named = [
         span for span in named if not any(left <= span[0] < right for left, right, _ in organs)
     ]
+    organs = [span for span in organs if not _restated(described, span)]
+    named = [span for span in named if not _restated(described, span)]
     found = sorted([*organs, *named], key=lambda span: span[0])
+    if organs and organs[0][0] == 0:
+        # The description opens with a party the gazetteer knows ("Kim Jong Un, general
+        # secretary of the WPK and ...", "the Ministry of Foreign Affairs of the DPRK (DPRK)"):
+        # that is the issuer itself, the most specific party named.
+        return organs[0][2]
     return found[-1][2] if found else None

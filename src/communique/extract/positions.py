@@ -86,26 +86,33 @@ _PARENTHETICAL = re.compile(
 
 _POST_MODIFIER = frozenset(
     """
-    at to in on with from for near against toward towards across over under into within
-    without between among amid like than who whom whose which that where led headed based
+    at to in on for near against toward towards across over under into within without
+    between among amid like than who whom whose which that where led headed based
     accredited stationed named called
     """.split()
 )
 """Words after which a subject's head is over: "the countries | neighbouring Australia", "the
 Permanent Mission of the DPRK | at the UN", "the delegation of the DPRK | headed by ...".
-Only "of" and "and" carry the head on ("the Foreign Minister of Russia", "the DPRK and
-Russia")."""
+"of", "from" and "with" carry the head on ("the Foreign Minister of Russia", "delegates from
+Russia", "Russia together with the DPRK"), and "and" begins a head of its own."""
 _COORDINATED = re.compile(r"(?:;|,\s+(?:and|while|whereas|but)|\s+(?:while|whereas))\s+")
 """Where a point's next clause may begin: "Russia denounced ..., and China censured ..."."""
 
 
 def head_of(subject: str) -> str:
-    """The head of a subject and what attaches to it by "of" or "and": the words that say who
-    acts, without the places, relations and descriptions that follow."""
+    """The heads of a subject's conjuncts and what attaches to them by "of", "from" or
+    "with": the words that say who acts, without the places, relations and descriptions that
+    follow ("The DPRK embassy in Moscow and China" → "The DPRK embassy and China")."""
+    return " and ".join(_head(conjunct) for conjunct in re.split(r"\s+and\s+", subject))
+
+
+def _head(subject: str) -> str:
     words = subject.split()
     for index, word in enumerate(words):
         bare = word.strip(",").casefold()
-        if index and (bare in _POST_MODIFIER or (bare.endswith("ing") and word[:1].islower())):
+        after_noun = index > 0 and words[index - 1].casefold() not in _DETERMINERS
+        participle = bare.endswith("ing") and word[:1].islower() and after_noun
+        if index and (bare in _POST_MODIFIER or participle):
             return " ".join(words[:index])
     return subject
 
@@ -201,7 +208,7 @@ def holders(
         return tuple(Attribution(party, "document") for party in document_parties)
     found = list(own)
     for coordinated in clause.more if clause else ():
-        found.extend(_named_by(coordinated, document_parties, gazetteer, home) or ())
+        found.extend(_named_by(coordinated, document_parties, gazetteer, home, some=True) or ())
     chosen = {attribution.party for attribution in found}
     rules = {attribution.party: attribution.rule for attribution in reversed(found)}
     return tuple(Attribution(party, rules[party]) for party in document_parties if party in chosen)
@@ -212,9 +219,12 @@ def _named_by(
     document_parties: tuple[PartyRef, ...],
     gazetteer: Gazetteer,
     home: PartyRef | None,
+    *,
+    some: bool = False,
 ) -> tuple[Attribution, ...] | None:
     """The document's parties one clause says hold its position, or None when it names none of
-    them (or names a party that is none of them)."""
+    them, or (unless `some`, for a clause after the first) names a party that is none of
+    them."""
     if is_joint_subject(clause.subject):
         return tuple(Attribution(party, "both-sides") for party in document_parties)
     named = gazetteer.mentions(head_of(clause.subject), home) if clause.stance else ()
@@ -223,7 +233,9 @@ def _named_by(
     chosen = []
     for party in named:
         matching = [p for p in document_parties if party in (p, p.voice)]
-        if not matching:
+        if not matching and not some:
             return None
         chosen.extend(matching)
+    if not chosen:
+        return None
     return tuple(Attribution(party, "stance-subject") for party in dict.fromkeys(chosen))

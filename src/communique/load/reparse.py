@@ -105,8 +105,10 @@ _STORED_DECLARATIONS = """
     SELECT d.article_id, d.id, d.kind, d.title, d.signed_place, d.signed_year, d.signed_month,
            d.signed_day, d.signed_from, d.intro, d.issuer, ip.slug,
            (SELECT group_concat(held, ' ') FROM (
-              SELECT p.slug || ':' || coalesce(dp.rule, '') AS held
+              SELECT p.slug || ':' || coalesce(dp.rule, '') || ':' || p.kind || ':'
+                     || coalesce(st.slug, '') || ':' || p.speaks_for_state AS held
               FROM declaration_parties dp JOIN parties p ON p.id = dp.party_id
+              LEFT JOIN parties st ON st.id = p.state_id
               WHERE dp.declaration_id = d.id ORDER BY held))
     FROM declarations d LEFT JOIN parties ip ON ip.id = d.issuer_party_id WHERE d.article_id"""
 _STORED_SIGNATORIES = """
@@ -177,6 +179,23 @@ def _held(attributions: Iterable[Attribution]) -> str | None:
     return " ".join(sorted(f"{held.party.slug}:{held.rule}" for held in attributions)) or None
 
 
+def _sides(attributions: Iterable[Attribution]) -> str | None:
+    """A document's parties as `_STORED_DECLARATIONS` gives them back, with each party's kind
+    and allegiance: when the gazetteer changes those, the article is rewritten, and its
+    parties' rows take the new facts, as a fresh load would give them."""
+    return (
+        " ".join(
+            sorted(
+                f"{held.party.slug}:{held.rule}:{held.party.kind}:"
+                f"{held.party.state.slug if held.party.state else ''}:"
+                f"{int(held.party.speaks_for_state)}"
+                for held in attributions
+            )
+        )
+        or None
+    )
+
+
 def _extracted(article: ArticleRecord) -> tuple[Snapshot, list[Snapshot]]:
     day = published_on(article)
     found = []
@@ -202,7 +221,7 @@ def _extracted(article: ArticleRecord) -> tuple[Snapshot, list[Snapshot]]:
                 declaration.intro,
                 declaration.issuer,
                 declaration.issuer_party.slug if declaration.issuer_party else None,
-                _held(declaration.sides),
+                _sides(declaration.sides),
                 signers,
                 tuple(declared),
             )

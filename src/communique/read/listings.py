@@ -195,6 +195,14 @@ def parties(connection: sqlite3.Connection) -> Listing:
     )
 
 
+_HOLDER = """pa.short_name AS party, pa.slug, rule, pa.kind,
+    CASE WHEN pa.kind IN ('state', 'international-organisation') THEN pa.short_name
+         ELSE st.short_name END AS for_state"""
+"""A holder as `show` gives it: who, why, what kind of party, and the state it speaks for
+(itself for a state; None for a party that speaks for none)."""
+_STATE_OF = "LEFT JOIN parties st ON st.id = pa.state_id AND pa.speaks_for_state"
+
+
 def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
     found = _rows(
         connection,
@@ -209,8 +217,8 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
         )
         sides = _rows(
             connection,
-            "SELECT pa.short_name AS party, pa.slug, dp.rule FROM declaration_parties dp"
-            " JOIN parties pa ON pa.id = dp.party_id WHERE dp.declaration_id = :id ORDER BY pa.id",
+            f"SELECT {_HOLDER} FROM declaration_parties dp JOIN parties pa ON pa.id = dp.party_id"
+            f" {_STATE_OF} WHERE dp.declaration_id = :id ORDER BY pa.id",
             {"id": declaration["id"]},
         )
         declaration["parties"] = [side["party"] for side in sides]
@@ -218,10 +226,10 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
         held: dict[int, list[Row]] = {}
         for holder in _rows(
             connection,
-            """
-            SELECT pp.point_id, pa.short_name AS party, pa.slug, pp.rule
+            f"""
+            SELECT pp.point_id, {_HOLDER}
             FROM declaration_points po JOIN point_parties pp ON pp.point_id = po.id
-            JOIN parties pa ON pa.id = pp.party_id
+            JOIN parties pa ON pa.id = pp.party_id {_STATE_OF}
             WHERE po.declaration_id = :id ORDER BY pp.point_id, pa.id
             """,
             {"id": declaration["id"]},
