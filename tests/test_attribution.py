@@ -38,6 +38,12 @@ def _document(lead: str, body: str = BODY) -> DeclarationRecord:
     return declaration
 
 
+def _capture(path: Path, lead: str) -> Path:
+    """A short KCNA-style capture at `path`: a headline, the lead, then `BODY`."""
+    path.write_text(f"Headline\n\nPyongyang, June 2 (KCNA) -- {lead}{BODY}", encoding="utf-8")
+    return path
+
+
 def _holders(declaration: DeclarationRecord) -> list[list[str]]:
     """The holders as stored: the most specific party the text names."""
     return [[party.slug for party in point.parties] for point in declaration.points]
@@ -499,10 +505,7 @@ def test_party_filters_resolve_allegiance(cli: RunCli, db_path: Path, tmp_path: 
         " the article says, and goes on:",
     }
     for name, lead in texts.items():
-        (tmp_path / name).write_text(
-            f"Headline\n\nPyongyang, June 2 (KCNA) -- {lead}{BODY}", encoding="utf-8"
-        )
-        assert cli("seed", str(tmp_path / name)).exit_code == 0
+        assert cli("seed", str(_capture(tmp_path / name, lead))).exit_code == 0
 
     def holders(*options: str) -> list[str]:
         result = cli("points", *options, "--format", "jsonl")
@@ -556,11 +559,9 @@ def test_a_gazetteer_file_without_kinds_still_loads_with_a_note(
         'aliases = ["Ruritania"]\n',
         encoding="utf-8",
     )
-    text = tmp_path / "text.txt"
-    text.write_text(
-        "Headline\n\nPyongyang, June 2 (KCNA) -- The Foreign Ministry of Ruritania issued the"
-        " following statement on Friday:" + BODY,
-        encoding="utf-8",
+    text = _capture(
+        tmp_path / "text.txt",
+        "The Foreign Ministry of Ruritania issued the following statement on Friday:",
     )
     assert cli("db", "upgrade").exit_code == 0
     result = cli("seed", "--gazetteer", str(old), str(text))
@@ -688,11 +689,8 @@ def test_talks_between_two_leaders_are_both_their_states() -> None:
 def test_reparse_gives_stored_parties_the_kinds_a_fresh_load_gives(
     cli: RunCli, db_path: Path, tmp_path: Path
 ) -> None:
-    text = tmp_path / "un.txt"
-    text.write_text(
-        "Headline\n\nPyongyang, June 2 (KCNA) -- The United Nations issued the following"
-        " statement on Friday:" + BODY,
-        encoding="utf-8",
+    text = _capture(
+        tmp_path / "un.txt", "The United Nations issued the following statement on Friday:"
     )
     assert cli("seed", str(text)).exit_code == 0
     fresh = sql(db_path, "SELECT slug, kind, state_id, speaks_for_state FROM parties")
