@@ -23,6 +23,12 @@ SHARED = PROJECT_ROOT.parent / "shared"
 
 RunCli = Callable[..., Result]
 
+DATELINES = (
+    "communique: run `communique reparse` to derive the dates of datelines from the documents"
+    " already stored\n"
+)
+"""What an upgrade through revision 0007 says of a database holding documents."""
+
 
 def unavailable(reason: str) -> NoReturn:
     """A test that cannot run here: skipped locally with the reason, but a failure in CI

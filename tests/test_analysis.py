@@ -151,6 +151,7 @@ def test_article_overview_rows(seeded: Path) -> None:
             "2000-07-21",
             "kcna",
             "Pyongyang",
+            "----07-21",
             "Landmark event in DPRK-Russia history",
             "Weapons of Mass Destruction (WMD)",
             1,

@@ -225,3 +225,25 @@ def test_a_party_filter_never_returns_an_opposition_partys_points(corpus_db: Pat
     assert {holders for holders, _ in own} == {"DPRK"}
     assert {"DPRK Foreign Ministry", "Rodong Sinmun", "WPK"} <= {h for h, _ in everything}
     assert set(own) < set(everything)
+
+
+def test_every_dateline_keeps_its_own_date(corpus_db: Path) -> None:
+    """Archive records carry the day they were scraped, which can be another than the
+    dateline's: both are kept, for every article whose dateline gives a date."""
+    ((with_place, with_date, differing),) = sql(
+        corpus_db,
+        "SELECT count(dateline_place), count(dateline_month),"
+        " sum(published_on IS NOT NULL AND dateline_month IS NOT NULL"
+        " AND printf('%02d-%02d', dateline_month, dateline_day) != substr(published_on, 6))"
+        " FROM articles",
+    )
+    assert with_place == with_date == 664
+    assert (
+        differing
+        == sql(
+            corpus_db,
+            "SELECT count(*) FROM article_overview WHERE dateline_date IS NOT NULL"
+            " AND substr(dateline_date, -5) != substr(published, -5)",
+        )[0][0]
+    )
+    assert differing == 2

@@ -146,3 +146,13 @@ def test_schema_page_queries_run(seeded: Path) -> None:
             connection.execute(query).fetchall()
     finally:
         connection.close()
+
+
+def test_the_topics_page_lists_every_topic_with_its_terms() -> None:
+    from quality.topics import topics_doc
+
+    written = (DOCS / "topics.md").read_text(encoding="utf-8")
+    assert topics_doc() in written, (
+        "docs/topics.md lists other terms than the taxonomy; regenerate its table with"
+        " `python tests/quality/topics.py --doc`"
+    )

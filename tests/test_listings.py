@@ -151,7 +151,7 @@ def test_show_text(cli: RunCli) -> None:
     assert lines[:7] == [
         "Article 1: Landmark event in DPRK-Russia history",
         "Published:   2000-07-21",
-        "Dateline:    Pyongyang",
+        "Dateline:    Pyongyang, July 21",
         "Source:      Korean Central News Agency (kcna)",
         "Captures (1):",
         '  document 1: GlobalSecurity.org, section "Weapons of Mass Destruction (WMD)"',

@@ -21,7 +21,7 @@ from communique.db.migrate import write_engine
 from communique.db.models import Base, described_by_models
 from communique.db.schema import HEAD_REVISION
 
-from conftest import PROJECT_ROOT, RunCli, sql
+from conftest import DATELINES, PROJECT_ROOT, RunCli, sql
 
 STALE = (
     "communique: {} hold rows from an older extraction than this communique's;"
@@ -250,13 +250,15 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0001} to {revision_0001}.0001.bak before upgrading it\n"
         f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
-        "communique: applying revision 0002 (1 of 5)\n"
-        "communique: applying revision 0003 (2 of 5)\n"
-        "communique: applying revision 0004 (3 of 5)\n"
-        "communique: applying revision 0005 (4 of 5)\n"
-        "communique: applying revision 0006 (5 of 5)\n"
+        "communique: applying revision 0002 (1 of 6)\n"
+        "communique: applying revision 0003 (2 of 6)\n"
+        "communique: applying revision 0004 (3 of 6)\n"
+        "communique: applying revision 0005 (4 of 6)\n"
+        "communique: applying revision 0006 (5 of 6)\n"
+        "communique: applying revision 0007 (6 of 6)\n"
         "communique: run `communique reparse` to derive capture facts and topics of points"
-        " from the documents already stored\n" + STALE.format("2 documents")
+        " and the dates of datelines from the documents already stored\n"
+        + STALE.format("2 documents")
     )
     assert sql(revision_0001, COUNTS) == counts
     assert sql(revision_0001, SAMPLE) == sample
@@ -319,12 +321,13 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0002} to {revision_0002}.0002.bak before upgrading it\n"
         f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
-        "communique: applying revision 0003 (1 of 4)\n"
-        "communique: applying revision 0004 (2 of 4)\n"
-        "communique: applying revision 0005 (3 of 4)\n"
-        "communique: applying revision 0006 (4 of 4)\n"
-        "communique: run `communique reparse` to derive topics of points"
-        " from the documents already stored\n" + STALE.format("2 documents")
+        "communique: applying revision 0003 (1 of 5)\n"
+        "communique: applying revision 0004 (2 of 5)\n"
+        "communique: applying revision 0005 (3 of 5)\n"
+        "communique: applying revision 0006 (4 of 5)\n"
+        "communique: applying revision 0007 (5 of 5)\n"
+        "communique: run `communique reparse` to derive topics of points and the dates of"
+        " datelines from the documents already stored\n" + STALE.format("2 documents")
     )
     assert sql(revision_0002, COUNTS) == counts
     assert sql(revision_0002, SAMPLE) == sample
@@ -382,9 +385,10 @@ def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0003} to {revision_0003}.0003.bak before upgrading it\n"
         f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
-        "communique: applying revision 0004 (1 of 3)\n"
-        "communique: applying revision 0005 (2 of 3)\n"
-        "communique: applying revision 0006 (3 of 3)\n" + STALE.format("2 documents")
+        "communique: applying revision 0004 (1 of 4)\n"
+        "communique: applying revision 0005 (2 of 4)\n"
+        "communique: applying revision 0006 (3 of 4)\n"
+        "communique: applying revision 0007 (4 of 4)\n" + DATELINES + STALE.format("2 documents")
     )
     assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
         ("point", 4),
@@ -434,6 +438,8 @@ def revision_0004(db_path: Path) -> Path:
 
 # What extraction derived, in a form two files can be compared in (no ids, no load times).
 DERIVED = {
+    "datelines": "SELECT fingerprint, dateline_place, dateline_year, dateline_month, dateline_day"
+    " FROM articles ORDER BY fingerprint",
     "documents": "SELECT sha256, status, error, article_id, extraction_version FROM documents"
     " ORDER BY sha256",
     "declarations": "SELECT article_id, kind, title, issuer, issuer_party_id FROM declarations"
@@ -466,8 +472,9 @@ def test_a_0004_database_upgrades_and_reparse_stale_gives_a_fresh_loads_rows(
     assert result.stderr == (
         f"communique: backing up {revision_0004} to {revision_0004}.0004.bak before upgrading it\n"
         f"communique: upgrading {revision_0004} from revision 0004 to {HEAD_REVISION}\n"
-        "communique: applying revision 0005 (1 of 2)\n"
-        "communique: applying revision 0006 (2 of 2)\n" + STALE.format("2 documents")
+        "communique: applying revision 0005 (1 of 3)\n"
+        "communique: applying revision 0006 (2 of 3)\n"
+        "communique: applying revision 0007 (3 of 3)\n" + DATELINES + STALE.format("2 documents")
     )
     # Nothing lost; the new columns say the rows came from an extraction that kept no rules.
     assert sql(revision_0004, COUNTS) == counts
@@ -548,3 +555,36 @@ def test_0006_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: 
         ("russia", "state"),
     ]
     assert cli("check").exit_code == 0
+
+
+def test_0007_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: RunCli) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("reparse").exit_code == 0
+    datelines = "SELECT id, dateline_year, dateline_month, dateline_day FROM articles ORDER BY id"
+    filled = sql(revision_0004, datelines)
+    assert filled == [(1, None, 7, 21), (2, None, 5, 2)]
+    overview = "SELECT id, published, headline FROM article_overview ORDER BY id"
+    shown = sql(revision_0004, overview)
+    counts = sql(revision_0004, COUNTS)
+    down = cli("db", "downgrade", "0006")
+    assert down.exit_code == 0, down.output
+    columns = [str(row[1]) for row in sql(revision_0004, "PRAGMA table_info(articles)")]
+    assert not [
+        column
+        for column in columns
+        if column.startswith("dateline_") and column != "dateline_place"
+    ]
+    view = [str(row[1]) for row in sql(revision_0004, "PRAGMA table_info(article_overview)")]
+    assert "dateline_date" not in view
+    assert sql(revision_0004, overview) == shown
+    assert sql(revision_0004, COUNTS) == counts
+    up = cli("db", "upgrade")
+    assert up.exit_code == 0, up.output
+    assert up.stderr.endswith(DATELINES)
+    assert sql(revision_0004, datelines) == [(1, None, None, None), (2, None, None, None)]
+    assert cli("reparse").exit_code == 0
+    assert sql(revision_0004, datelines) == filled
+    assert sql(revision_0004, "SELECT dateline_date FROM article_overview ORDER BY id") == [
+        ("----07-21",),
+        ("----05-02",),
+    ]

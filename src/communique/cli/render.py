@@ -80,12 +80,28 @@ def _attributed(attributions: list[dict[str, Any]]) -> str:
     return "; ".join(f"{', '.join(parties)} ({rule})" for rule, parties in by_rule.items())
 
 
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _dateline(article: dict[str, Any]) -> str | None:
+    """The dateline as the text gives it: "Pyongyang, March 3", with its year if it has one."""
+    place: str | None = article["dateline"]
+    date: str | None = article["dateline_date"]  # "2005-03-03" or "----03-03"
+    if date is None:
+        return place
+    year, month, day = date[:4].strip("-"), int(date[-5:-3]), int(date[-2:])
+    said = f"{_MONTHS[month - 1]} {day}" + (f", {year}" if year else "")
+    return f"{place}, {said}" if place else said
+
+
 def render_article(article: dict[str, Any]) -> str:
     source = article["source_name"] and f"{article['source_name']} ({article['source']})"
     lines = [
         f"Article {article['id']}: {article['headline'] or '(no headline)'}",
         _field("Published", article["published"]),
-        _field("Dateline", article["dateline"]),
+        _field("Dateline", _dateline(article)),
         _field("Source", source),
         f"Captures ({len(article['captures'])}):",
         *_captures(article["captures"]),

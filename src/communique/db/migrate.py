@@ -141,7 +141,11 @@ def _revision_errors(revision: str) -> Iterator[None]:
 
 Notice = Callable[[str], None]
 
-DERIVED_BY_EXTRACTION = {"0002": "capture facts", "0003": "topics of points"}
+DERIVED_BY_EXTRACTION = {
+    "0002": "capture facts",
+    "0003": "topics of points",
+    "0007": "the dates of datelines",
+}
 """What a revision adds that only extraction can fill in for the rows already stored: after an
 upgrade through it (again after a downgrade, which drops it), `communique reparse` derives
 it from the documents."""

@@ -164,6 +164,11 @@ class Article(Entity):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
     headline: Mapped[str | None] = mapped_column(Text)
     dateline_place: Mapped[str | None] = mapped_column(String(100))
+    dateline_year: Mapped[int | None] = mapped_column(Integer)
+    """The dateline's own date, when it gives one (revision 0007); the year only when the
+    dateline states it."""
+    dateline_month: Mapped[int | None] = mapped_column(Integer)
+    dateline_day: Mapped[int | None] = mapped_column(Integer)
     published_year: Mapped[int | None] = mapped_column(Integer)
     published_month: Mapped[int | None] = mapped_column(Integer)
     published_day: Mapped[int | None] = mapped_column(Integer)

@@ -79,7 +79,7 @@ class PartyRef:
         return self.state if self.speaks_for_state else None
 
 
-EXTRACTION_VERSION = 3
+EXTRACTION_VERSION = 4
 """The version of the extraction rules, stored with every document they produce rows for.
 
 Raise it whenever a change of the rules can change the rows of a document already loaded:
@@ -190,6 +190,11 @@ class ArticleRecord:
     source: SourceRef | None
     headline: str | None
     dateline_place: str | None
+    dateline_year: int | None
+    dateline_month: int | None
+    dateline_day: int | None
+    """The dateline's own date ("Pyongyang, March 3 (KCNA)"), as the text gives it, whatever
+    date the record or page header gives the publication (historians cite the dateline)."""
     published_year: int | None
     published_month: int | None
     published_day: int | None

@@ -98,7 +98,8 @@ class _Document:
 
 
 _STORED_ARTICLES = """
-    SELECT a.id, s.slug, a.headline, a.dateline_place, a.published_year, a.published_month,
+    SELECT a.id, s.slug, a.headline, a.dateline_place, a.dateline_year, a.dateline_month,
+           a.dateline_day, a.published_year, a.published_month,
            a.published_day, a.published_on, a.published_from, a.lead, a.body, a.fingerprint
     FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id"""
 _STORED_DECLARATIONS = """
@@ -138,9 +139,9 @@ _DOCUMENT_COLUMNS = (
 _VERSION_ONLY = frozenset({"extraction_version"})
 """A document whose rows only now record the running extraction's version is not counted as
 changed: its rows are what they were."""
-_FINGERPRINT = 10
+_FINGERPRINT = 13
 """Where an article's fingerprint is in its snapshot."""
-_DECLARATIONS = 11
+_DECLARATIONS = 14
 """Where its declarations are: the columns of the article's own row come before."""
 
 
@@ -230,6 +231,9 @@ def _extracted(article: ArticleRecord) -> tuple[Snapshot, list[Snapshot]]:
         article.source.slug if article.source else None,
         article.headline,
         article.dateline_place,
+        article.dateline_year,
+        article.dateline_month,
+        article.dateline_day,
         article.published_year,
         article.published_month,
         article.published_day,

@@ -264,7 +264,8 @@ def article_detail(connection: sqlite3.Connection, article_id: int) -> Row | Non
         connection,
         """
         SELECT a.id, a.headline, a.published_year, a.published_month, a.published_day,
-               a.dateline_place AS dateline, s.slug AS source, s.name AS source_name,
+               a.dateline_place AS dateline, a.dateline_year, a.dateline_month,
+               a.dateline_day, s.slug AS source, s.name AS source_name,
                a.lead, a.body
         FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = :id
         """,
@@ -276,6 +277,10 @@ def article_detail(connection: sqlite3.Connection, article_id: int) -> Row | Non
     article["published"] = partial_date(
         article.pop("published_year"), article.pop("published_month"), article.pop("published_day")
     )
+    # The dateline's own date: a month and day, with a year only when the dateline gives one.
+    month, day = article.pop("dateline_month"), article.pop("dateline_day")
+    year = article.pop("dateline_year")
+    article["dateline_date"] = partial_date(year, month, day) if month and day else None
     article["captures"] = _rows(
         connection,
         """
