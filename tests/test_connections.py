@@ -113,7 +113,7 @@ def test_seed_closes_every_connection(
     "command",
     [
         ("query", "DELETE FROM documents"),
-        ("search", '"unclosed'),
+        ("search", "--fts", '"unclosed'),
         ("show", "99"),
         ("articles", "--party", "nobody"),
         ("export", "-o", "{db}"),

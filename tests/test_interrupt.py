@@ -158,7 +158,9 @@ def test_a_query_past_its_time_limit_is_stopped_with_one_line(seeded: Path) -> N
 
 def test_a_search_past_its_time_limit_is_stopped_with_one_line(many_articles: Path) -> None:
     started = time.monotonic()
-    result = run_console("--db", str(many_articles), "search", SLOW_SEARCH, "--timeout", "0.2")
+    result = run_console(
+        "--db", str(many_articles), "search", "--fts", SLOW_SEARCH, "--timeout", "0.2"
+    )
     seconds = time.monotonic() - started
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
@@ -177,7 +179,7 @@ def test_a_search_of_too_many_terms_is_refused(cli: RunCli) -> None:
         ' (each word, prefix* and "quoted phrase" is one); quote a passage to search for it'
         " as one phrase\n"
     )
-    at_the_cap = cli("search", " OR ".join(["reunif*"] * MAX_TERMS), "--format", "csv")
+    at_the_cap = cli("search", "--fts", " OR ".join(["reunif*"] * MAX_TERMS), "--format", "csv")
     assert at_the_cap.exit_code == 0, at_the_cap.output
     assert at_the_cap.stdout.startswith("type,id,article_id,published,headline,rank,snippet\n")
 
@@ -193,7 +195,7 @@ def test_a_repeated_phrase_does_not_make_snippets_endless(tmp_path: Path, seed_t
     db = tmp_path / "dense.db"
     assert run_console("--db", str(db), "seed", "--quiet", str(tmp_path / "dense")).returncode == 0
     started = time.monotonic()
-    repeated = run_console("--db", str(db), "search", SLOW_SEARCH, "--format", "jsonl")
+    repeated = run_console("--db", str(db), "search", "--fts", SLOW_SEARCH, "--format", "jsonl")
     assert time.monotonic() - started < 10
     once = run_console("--db", str(db), "search", "t*", "--format", "jsonl")
     assert (repeated.returncode, repeated.stderr) == (0, "")

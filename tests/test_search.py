@@ -64,7 +64,7 @@ def test_a_headline_hit_ranks_first(cli: RunCli, tmp_path: Path) -> None:
 )
 @pytest.mark.usefixtures("seeded")
 def test_query_syntax(cli: RunCli, query: str, points: list[int]) -> None:
-    hits = _hits(cli, query, "--in", "points")
+    hits = _hits(cli, "--fts", query, "--in", "points")
     assert sorted(int(str(hit["id"])) for hit in hits) == points
 
 
@@ -73,7 +73,7 @@ def test_query_syntax(cli: RunCli, query: str, points: list[int]) -> None:
 )
 @pytest.mark.usefixtures("seeded")
 def test_a_malformed_query_is_one_clear_line(cli: RunCli, query: str) -> None:
-    result = cli("search", query)
+    result = cli("search", "--fts", query)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot search for {query!r}")
     assert "put phrases in double quotes" in result.stderr
@@ -252,3 +252,52 @@ def test_a_load_that_makes_most_of_an_index_merges_it(
     assert len(_hits(cli, "missile", "--in", "articles", "--limit", "50")) == 7
     assert len(_hits(cli, "missile", "--in", "points", "--limit", "50")) == 7
     assert cli("check").exit_code == 0
+
+
+WORDS_ARTICLE = (
+    "U.S. Moves Denounced\n\nPyongyang, May 2 (KCNA) -- The DPRK-Russia talks denounced the"
+    " U.S. missile launch plan. Kim Jong Un's letter was read out. Peace AND security OR"
+    " (nothing) were discussed.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        (["U.S."], True),
+        (["DPRK-Russia"], True),
+        (["Kim", "Jong", "Un's"], True),
+        (["Kim Jong Un's"], True),
+        (["missile", "launch"], True),
+        (['"missile launch"'], True),
+        (['"launch missile"'], False),
+        (["missile", "zebrafish"], False),
+        (["AND", "OR"], True),
+        (["(nothing)"], True),
+        (["denounc*"], True),
+        (['missile"', "OR", 'rowid"'], False),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else str(value),
+)
+def test_ordinary_words_need_no_quoting(
+    cli: RunCli, tmp_path: Path, words: list[str], found: bool
+) -> None:
+    page = tmp_path / "words.txt"
+    page.write_text(WORDS_ARTICLE, encoding="utf-8")
+    assert cli("seed", str(page)).exit_code == 0
+    result = cli("search", *words, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [hit["article_id"] for hit in json.loads(result.stdout)] == ([1] if found else [])
+
+
+def test_full_text_syntax_stays_behind_a_flag(cli: RunCli, tmp_path: Path) -> None:
+    page = tmp_path / "words.txt"
+    page.write_text(WORDS_ARTICLE, encoding="utf-8")
+    assert cli("seed", str(page)).exit_code == 0
+    # As words, "OR" must occur too; as a query, it joins.
+    assert json.loads(cli("search", "zebrafish", "OR", "missile", "--format", "json").stdout) == []
+    either = cli("search", "--fts", "zebrafish OR missile", "--format", "json")
+    assert [hit["article_id"] for hit in json.loads(either.stdout)] == [1]
+    only_punctuation = cli("search", "--", "-", "*")
+    assert only_punctuation.exit_code == 1
+    assert only_punctuation.stderr == "Error: give something to search for\n"

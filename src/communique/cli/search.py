@@ -26,7 +26,12 @@ percentile on 100,000 articles), so only a pathological query comes near."""
 
 
 @click.command()
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True)
+@click.option(
+    "--fts",
+    is_flag=True,
+    help="Read the words as SQLite full-text query syntax (AND, OR, NOT, NEAR, columns).",
+)
 @click.option(
     "--in",
     "where",
@@ -44,7 +49,8 @@ percentile on 100,000 articles), so only a pathological query comes near."""
 def search(
     app: AppContext,
     /,
-    query: str,
+    words: tuple[str, ...],
+    fts: bool,
     where: str,
     limit: int,
     timeout: float | None,
@@ -54,18 +60,25 @@ def search(
 ) -> None:
     """Search articles and points, best match first (bm25; headline hits weigh most).
 
-    QUERY uses SQLite full-text syntax: words (stemmed, so "missiles" finds "missile"),
-    "phrases in double quotes", prefixes (reunif*), AND, OR and NOT. Matched words are
-    bold on a terminal and [bracketed] elsewhere.
+    Every word must match (stemmed, so "missiles" finds "missile"), as written: U.S.,
+    DPRK-Russia and Kim Jong Un's need no quoting; a word ending in * is a prefix (reunif*);
+    words in double quotes are one phrase. With --fts the words are SQLite full-text syntax
+    instead: AND, OR, NOT, NEAR, groups and columns. Matched words are bold on a terminal and
+    [bracketed] elsewhere.
 
     \b
     Example:
-        communique search '"peaceful in its nature" OR reunif*' --party russia
+        communique search missile launch
+        communique search U.S. DPRK-Russia "Kim Jong Un's" --party russia
+        communique search --fts '"peaceful in its nature" OR reunif*'
     """
     from communique.cli.output import write_rows
     from communique.read import listings
+    from communique.read.search import from_words
     from communique.read.search import search as run
 
+    typed = " ".join(words)
+    query = typed if fts else from_words(typed)
     filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader(seconds=timeout, what="search") as connection:
         resolved = listings.resolve(connection, filters, vocabularies)

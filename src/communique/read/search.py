@@ -15,7 +15,7 @@ from communique.errors import CommuniqueError
 from communique.read.filters import Filters, article_conditions, point_conditions
 from communique.read.listings import Listing, partial_date
 
-__all__ = ["MATCH_END", "MATCH_START", "MAX_TERMS", "search", "terms"]
+__all__ = ["MATCH_END", "MATCH_START", "MAX_TERMS", "from_words", "search", "terms"]
 
 MATCH_START = "\x02"
 MATCH_END = "\x03"
@@ -120,6 +120,33 @@ def _hits(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> l
 # character: ( ) { } : , + * - ^.
 _QUERY_TOKEN = re.compile(r'(?P<string>"(?:[^"]|"")*"?|[0-9A-Za-z_\x1a\x80-\U0010ffff]+)|\S')
 _OPERATORS = {"AND", "OR", "NOT"}
+
+
+_WORD_OR_PHRASE = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>\S+)')
+_WORDY = re.compile(r"\w")
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def from_words(text: str) -> str:
+    """Ordinary words as a full-text query that matches every one of them: each word is
+    searched for as written, punctuation and all ("U.S.", "DPRK-Russia", "Kim Jong Un's"),
+    a word ending in * as a prefix (reunif*), and words in double quotes as one phrase.
+    Nothing in the words is query syntax: AND, OR, NOT and brackets are words too."""
+    phrases = []
+    for found in _WORD_OR_PHRASE.finditer(text):
+        if found["phrase"] is not None:
+            if _WORDY.search(found["phrase"]):
+                phrases.append(_quoted(found["phrase"].strip()))
+            continue
+        word = found["word"]
+        prefix = len(word) > 1 and word.endswith("*")
+        core = word.rstrip("*") if prefix else word
+        if _WORDY.search(core):
+            phrases.append(_quoted(core) + ("*" if prefix else ""))
+    return " ".join(phrases)
 
 
 def terms(query: str) -> int:
