@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -104,10 +104,48 @@ def _escape_unencodable() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+_GLOBAL_FLAGS = frozenset(["-v", "--verbose"])
+_GLOBAL_VALUED = "--db"
+
+
+def global_options_first(args: list[str], commands: Iterable[str]) -> list[str]:
+    """The arguments with `--db FILE` and `-v` moved before the command when a user typed
+    them after it (`communique articles --db archive.db`), as the README's "every command
+    takes --db" reads. Nothing after `--` moves: it is the command's own."""
+    names = set(commands)
+    start = 0
+    while start < len(args) and args[start] not in names:
+        if args[start] == "--":
+            return args
+        start += 1 + (args[start] == _GLOBAL_VALUED)
+    if start >= len(args):
+        return args
+    moved: list[str] = []
+    kept: list[str] = []
+    index = start + 1
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            kept.extend(args[index:])
+            break
+        if arg in _GLOBAL_FLAGS or arg.startswith(f"{_GLOBAL_VALUED}="):
+            moved.append(arg)
+        elif arg == _GLOBAL_VALUED and index + 1 < len(args):
+            moved.extend(args[index : index + 2])
+            index += 1
+        else:
+            kept.append(arg)
+        index += 1
+    return [*args[:start], *moved, args[start], *kept]
+
+
 class CommuniqueGroup(click.Group):
     """Turns every failure into one line on stderr; the traceback only with -v. Every line
     is printable: a message that quotes a file name or captured text cannot forge a line or
-    send an escape sequence to the terminal."""
+    send an escape sequence to the terminal. `--db` and `-v` may follow the command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(args, self.commands))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """A full disk or quota while writing standard output is one line wherever it happens,

@@ -98,19 +98,32 @@ def sources(app: AppContext, fmt: str, formula_guard: bool) -> None:
 
 
 @click.command()
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Every party the gazetteer knows, not only those the database names.",
+)
+@vocabulary_options
 @format_option
 @click.pass_obj
-def parties(app: AppContext, fmt: str, formula_guard: bool) -> None:
-    """List parties, with how many positions and signatures each has.
+def parties(
+    app: AppContext, /, fmt: str, formula_guard: bool, everything: bool, **options: Any
+) -> None:
+    """List parties, with their kind, state, and how many positions and signatures each has.
 
     \b
     Example:
-        communique parties
+        communique parties --all --format csv
     """
     from communique.read import listings
 
+    vocabularies = vocabularies_from(options)
     with app.reader() as connection:
-        _emit(listings.parties(connection), fmt, formula_guard)
+        if everything:
+            _emit(listings.all_parties(connection, vocabularies().gazetteer), fmt, formula_guard)
+        else:
+            _emit(listings.parties(connection), fmt, formula_guard)
 
 
 @click.command()

@@ -223,6 +223,11 @@ def filters_from(options: dict[str, Any]) -> Filters:
     )
     if options.get("exact_party") and not options.get("party"):
         raise click.UsageError("--exact says how to read --party; give --party too")
+    since, until = options.get("since"), options.get("until")
+    if since is not None and until is not None and since.first > until.last:
+        raise click.UsageError(
+            f"--since {since.first} is after --until {until.last}: no date is in between"
+        )
     return Filters(**{name: options.pop(name) for name in names})
 
 

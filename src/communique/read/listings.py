@@ -17,12 +17,15 @@ from communique.extract.records import EXTRACTION_VERSION
 from communique.read.filters import PARTY_IDS, Filters, article_conditions, point_conditions
 
 if TYPE_CHECKING:
+    from communique.extract.gazetteer import Gazetteer
     from communique.extract.vocabularies import Vocabularies
 
 __all__ = [
     "Listing",
+    "all_parties",
     "article_detail",
     "articles",
+    "kind_name",
     "partial_date",
     "parties",
     "points",
@@ -122,7 +125,22 @@ def resolve(
         source=source_slug(connection, filters.source) if filters.source else None,
         party=party_slug(connection, filters.party, vocabularies) if filters.party else None,
         topic=topic_slug(connection, filters.topic, vocabularies) if filters.topic else None,
+        kind=kind_name(connection, filters.kind) if filters.kind else None,
     )
+
+
+def kind_name(connection: sqlite3.Connection, name: str) -> str:
+    """The document kind `name` means ("Press Statement", "editorial": an article of its
+    paper); an unknown kind is an error naming the known ones, not an empty answer."""
+    from communique.extract.vocabulary import DOCUMENT_KINDS, KIND_ALIASES
+
+    stored = [str(row[0]) for row in connection.execute("SELECT DISTINCT kind FROM declarations")]
+    known = list(dict.fromkeys([*DOCUMENT_KINDS, *sorted(stored)]))
+    wanted = " ".join(name.split()).casefold()
+    wanted = KIND_ALIASES.get(wanted, wanted)
+    if wanted in known:
+        return wanted
+    raise CommuniqueError(f"no document kind is called {name!r}; the kinds are {', '.join(known)}")
 
 
 def topic_slug(
@@ -179,6 +197,33 @@ def sources(connection: sqlite3.Connection) -> Listing:
         """,
         {},
     )
+
+
+def all_parties(connection: sqlite3.Connection, gazetteer: Gazetteer) -> Listing:
+    """Every party the gazetteer knows, stored or not, with the same columns as `parties`
+    (id NULL for a party no row names yet), by slug."""
+    stored = {str(row["slug"]): row for row in parties(connection).rows}
+    listing = parties(connection)
+    rows = []
+    for slug in sorted(set(gazetteer.parties) | set(stored)):
+        if slug in stored:
+            rows.append(stored[slug])
+            continue
+        party = gazetteer.parties[slug]
+        rows.append(
+            {
+                "id": None,
+                "slug": slug,
+                "name": party.name,
+                "short_name": party.short_name,
+                "kind": party.kind,
+                "state": party.state.slug if party.state else None,
+                "speaks_for_state": int(party.speaks_for_state),
+                "points": 0,
+                "signatories": 0,
+            }
+        )
+    return Listing(listing.columns, rows)
 
 
 def parties(connection: sqlite3.Connection) -> Listing:
