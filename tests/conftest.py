@@ -74,6 +74,49 @@ def console_script() -> Path:
     return script
 
 
+def on_terminal(*args: str, columns: int = 100, timeout: float = 120) -> str:
+    """What the console script prints to a terminal of `columns` columns (a pseudo-terminal
+    of that size), with the terminal's line endings made plain newlines. The output is read
+    while the command runs: a terminal holds only a few kilobytes unread."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    output = b""
+    try:
+        process = subprocess.Popen(
+            [str(console_script()), *args], stdout=terminal, stderr=subprocess.PIPE, env=env
+        )
+        os.close(terminal)
+        terminal = -1
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(controller, 65536)
+                except OSError:  # the other end is closed: everything was read
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            elif process.poll() is not None:
+                break
+        _, stderr = process.communicate(timeout=max(deadline - time.monotonic(), 1))
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    assert process.returncode == 0, stderr
+    return output.decode("utf-8").replace("\r\n", "\n")
+
+
 def run_console(
     *args: str,
     cwd: Path | None = None,

@@ -510,7 +510,8 @@ def test_party_filters_resolve_allegiance(cli: RunCli, db_path: Path, tmp_path: 
     def holders(*options: str) -> list[str]:
         result = cli("points", *options, "--format", "jsonl")
         assert result.exit_code == 0, result.output
-        return sorted({json.loads(line)["parties"] for line in result.stdout.splitlines()})
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        return sorted({", ".join(row["parties"]) for row in rows})
 
     assert holders("--party", "russia") == ["Russia", "TASS"]
     assert holders("--party", "russia", "--exact") == ["Russia"]

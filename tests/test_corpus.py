@@ -207,7 +207,7 @@ def test_a_party_filter_never_returns_an_opposition_partys_points(corpus_db: Pat
         code, out, err = _run(corpus_db, "points", *options, "--format", "jsonl")
         assert code == 0, err
         rows = [json.loads(line) for line in out.splitlines()]
-        return sorted({(str(row["parties"]), str(row["article_id"])) for row in rows})
+        return sorted({(", ".join(row["parties"]), str(row["article_id"])) for row in rows})
 
     # The message of the chairman of the Communist Party of the Russian Federation is that
     # party's: `--party russia` means Russia and what speaks for it, which the CPRF does not.

@@ -64,8 +64,8 @@ def test_points_formats_agree(cli: RunCli) -> None:
         "declaration_id": 1,
         "ordinal": 4,
         "subject": "the DPRK",
-        "parties": "DPRK",
-        "topics": "missiles",
+        "parties": ["DPRK"],
+        "topics": ["missiles"],
         "text": "In particular, the DPRK stated that its missile program does not pose any "
         "threat to anybody but is purely peaceful in its nature.",
     }
@@ -73,6 +73,9 @@ def test_points_formats_agree(cli: RunCli) -> None:
         "DPRK, Russia"
     ] * 3
     assert list(as_csv[0]) == list(as_json[0])
+    # Names as JSON arrays for programs, joined by commas in a table or csv.
+    assert as_json[0]["parties"] == ["DPRK", "Russia"]
+    assert as_csv[0]["topics"] == ", ".join(as_json[0]["topics"])
 
 
 @pytest.mark.parametrize(

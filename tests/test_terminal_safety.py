@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import os
-import pty
 import re
 import subprocess
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from communique.cli.display import printable, quoted
 
-from conftest import RunCli, console_script, sql
+from conftest import RunCli, console_script, on_terminal, sql
 
 HOSTILE = (
     "\x1b[2J"  # clear the screen
@@ -144,32 +143,7 @@ def test_show_text_escapes_the_points_it_wraps(hostile: Path) -> None:
 
 def test_search_on_a_terminal_bolds_matches_and_escapes_the_rest(hostile: Path) -> None:
     """On a terminal, our own bold is the only escape sequence in the output."""
-    controller, terminal = pty.openpty()
-    try:
-        result = subprocess.run(
-            [str(console_script()), "--db", str(hostile), "search", "peaceful", "--limit", "1"],
-            stdout=terminal,
-            stderr=subprocess.PIPE,
-            timeout=120,
-            check=False,
-        )
-        os.close(terminal)
-        terminal = -1
-        output = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # the terminal's other end is closed: everything was read
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        os.close(controller)
-        if terminal >= 0:
-            os.close(terminal)
-    assert result.returncode == 0, result.stderr
-    text = output.decode("utf-8").replace("\r\n", "\n")
+    text = on_terminal("--db", str(hostile), "search", "peaceful", "--limit", "1", columns=400)
     assert "purely \x1b[1mpeaceful\x1b[0m in its nature \\x1b[2J\\x1b]0;pwned" in text
     _assert_no_raw_controls(text.replace("\x1b[1m", "").replace("\x1b[0m", "").encode())
 

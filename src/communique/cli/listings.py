@@ -133,13 +133,14 @@ def parties(
 )
 @click.pass_obj
 def show(app: AppContext, article_id: int, fmt: str) -> None:
-    """Show one article: source, captures, dateline, declaration, signatories and points.
+    """Show one article whole: its source, captures, dateline and date, its body wrapped to
+    the terminal, then each document it publishes with its points and their holders.
 
     \b
     Example:
         communique show 1
     """
-    from communique.cli.output import write_json
+    from communique.cli.output import reading_width, write_json
     from communique.cli.render import render_article
     from communique.read import listings
 
@@ -152,4 +153,4 @@ def show(app: AppContext, article_id: int, fmt: str) -> None:
     if fmt == "json":
         write_json(article, stdout_for(fmt))
     else:
-        click.echo(render_article(article), file=stdout_for(fmt))
+        click.echo(render_article(article, reading_width()), file=stdout_for(fmt))

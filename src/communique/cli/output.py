@@ -8,13 +8,26 @@ exactly, except that csv text cells that a spreadsheet would run as a formula ar
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
 from typing import Any, TextIO
 
 from communique.cli.display import Printable, printable
 
-__all__ = ["write_json", "write_rows"]
+__all__ = ["reading_width", "write_json", "write_rows"]
+
+
+def reading_width() -> int | None:
+    """The terminal's width when standard output is one, else None: text for reading is fitted
+    to a terminal, and written whole to a pipe or a file."""
+    import shutil
+    import sys
+
+    if sys.stdout is None or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _cell(value: Any) -> str:
@@ -39,40 +52,117 @@ def _csv_cell(value: Any, formula_guard: bool) -> str:
     return text
 
 
-def _shown(value: Any) -> str:
-    return value if isinstance(value, Printable) else printable(_cell(value))
+def _shown(value: Any, *, one_line: bool = False) -> str:
+    """A table's cell: numbers rounded for reading (a rank to two decimals), control
+    characters escaped; on a terminal (`one_line`), line breaks and tabs as spaces."""
+    if isinstance(value, Printable):
+        return value
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    text = _cell(value)
+    if one_line:
+        text = " ".join(text.split())
+    return printable(text)
+
+
+_MARKUP = re.compile(r"\x1b\[[0-9;]*m")
+"""Our own markup in a cell (bold search matches on a terminal), which takes no columns."""
+_FEWEST = 20
+"""Columns the long text column keeps when a table is fitted to a narrow terminal."""
+_NARROWEST = 4
+"""Columns any other column keeps: room for a few characters and the ellipsis."""
+_OTHERS = 24
+"""Columns another column keeps (or its name's, if longer) when a table does not fit."""
+
+
+def _visible(cell: str) -> int:
+    return len(_MARKUP.sub("", cell))
+
+
+def _fitted(widths: list[int], room: int, least: list[int]) -> list[int]:
+    """Column widths that fit `room` columns, two spaces between columns: the widest column
+    (the long text) gets what the others leave once each is held to `_OTHERS` columns (or its
+    name, `least`), and when that is too little the others give up more, the widest first."""
+    widths = list(widths)
+    gaps = 2 * (len(widths) - 1)
+    if sum(widths) + gaps <= room or len(widths) < 2:
+        return widths
+    long = max(range(len(widths)), key=lambda i: widths[i])
+    others = [i for i in range(len(widths)) if i != long]
+    for i in others:
+        widths[i] = min(widths[i], max(_OTHERS, least[i]))
+    want = min(widths[long], _FEWEST)
+    while room - gaps - sum(widths[i] for i in others) < want:
+        widest = max(others, key=lambda i: widths[i])
+        if widths[widest] <= _NARROWEST:
+            break
+        widths[widest] -= 1
+    widths[long] = max(1, min(widths[long], room - gaps - sum(widths[i] for i in others)))
+    return widths
+
+
+def _cut(cell: str, width: int) -> str:
+    """The cell in `width` columns, ended with an ellipsis when it had to be shortened; our
+    own markup is kept, and closed when the cut falls inside it."""
+    if _visible(cell) <= width:
+        return cell
+    kept, shown, position = [], 0, 0
+    for found in _MARKUP.finditer(cell):
+        take = cell[position : found.start()][: max(width - 1 - shown, 0)]
+        kept.append(take)
+        shown += len(take)
+        if shown >= width - 1:
+            break
+        kept.append(found.group())
+        position = found.end()
+    else:
+        kept.append(cell[position:][: max(width - 1 - shown, 0)])
+    marked = "".join(kept)
+    markup = _MARKUP.findall(marked)
+    closing = "\x1b[0m" if markup and markup[-1] != "\x1b[0m" else ""
+    return marked + "\u2026" + closing
 
 
 TABLE_MEASURED = 1000
 """Rows a table's column widths are taken from; later rows are written as they come."""
 
 
-def _table(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> None:
-    """Columns padded to their widest cell, except the last, which holds the long text. Cells
-    and column names are shown printable: a value never spans lines or reaches the terminal
-    as an escape sequence.
+def _table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO, room: int | None = None
+) -> None:
+    """Columns padded to their widest cell, except the last. Cells and column names are shown
+    printable: a value never spans lines or reaches the terminal as an escape sequence.
+
+    On a terminal (`room`, its width) no line is wider than it: each cell is on one line, and
+    cells are cut with an ellipsis where the columns do not fit, the long text column taking
+    what the others leave. Written elsewhere, every cell is whole.
 
     Rows given as they come (an iterator, not a list) are measured by their first
     `TABLE_MEASURED`, and the rows after them are written as they come with the same widths
-    (a wider cell there pushes the rest of its line to the right): a table of a long result
-    starts at once and never holds it all in memory.
+    (off a terminal, a wider cell there pushes the rest of its line to the right): a table of
+    a long result starts at once and never holds it all in memory.
     """
     if not columns:
         return
+    one_line = room is not None
     columns = [printable(column) for column in columns]
     measured: Iterable[Sequence[Any]] = rows
     later: Iterable[Sequence[Any]] = ()
     if not isinstance(rows, Sequence):
         later = iter(rows)
         measured = islice(later, TABLE_MEASURED)
-    cells = [[_shown(value) for value in row] for row in measured]
+    cells = [[_shown(value, one_line=one_line) for value in row] for row in measured]
     widths = [
-        max([len(column)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)
+        max([len(column)] + [_visible(row[i]) for row in cells]) for i, column in enumerate(columns)
     ]
-    rule = ["-" * width for width in widths[:-1]] + ["-" * len(columns[-1])] if columns else []
-    rest = ([_shown(value) for value in row] for row in later)
+    if room is not None:
+        widths = _fitted(widths, room, [len(column) for column in columns])
+    rule = ["-" * width for width in widths[:-1]] + ["-" * min(len(columns[-1]), widths[-1])]
+    rest = ([_shown(value, one_line=one_line) for value in row] for row in later)
     for row in chain([list(columns), rule], cells, rest):
-        padded = [value.ljust(widths[i]) for i, value in enumerate(row[:-1])]
+        if room is not None:
+            row = [_cut(value, widths[i]) for i, value in enumerate(row)]
+        padded = [value + " " * (widths[i] - _visible(value)) for i, value in enumerate(row[:-1])]
         out.write("  ".join([*padded, row[-1]]).rstrip() + "\n")
 
 
@@ -139,6 +229,6 @@ def write_rows(
     formula_guard: bool = True,
 ) -> None:
     if fmt == "table":
-        _table(columns, rows, out)
+        _table(columns, rows, out, reading_width() if out is sys.stdout else None)
     else:
         stream_rows(columns, rows, fmt, out, formula_guard=formula_guard)

@@ -11,57 +11,74 @@ from typing import Any
 
 from communique.cli.display import printable
 
-__all__ = ["render_article", "render_coverage"]
+__all__ = ["WIDTH", "render_article", "render_coverage"]
 
-_WIDTH = 88
+WIDTH = 88
+"""The width `show` wraps to when it does not write to a terminal."""
 _LABEL = 13
 
 
-def _field(label: str, value: Any) -> str:
-    return f"{label + ':':<{_LABEL}}{value if value is not None else '-'}"
-
-
-def _wrapped(text: str, indent: str) -> list[str]:
-    """The text's lines, wrapped (its tabs and newlines become spaces, as in a paragraph)."""
-    lines = textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent))
+def _wrapped(text: str, indent: str, width: int, *, hanging: str | None = None) -> list[str]:
+    """The text's lines, made printable first and then wrapped to `width` (its tabs and
+    newlines become spaces, as in a paragraph; a word longer than a line, such as a link, is
+    broken), the first after `indent`, the others after `hanging` (as wide as `indent`)."""
+    rest = " " * len(indent) if hanging is None else hanging
+    lines = textwrap.wrap(
+        printable(text),
+        max(width, len(indent) + 20),
+        initial_indent=indent,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    )
     return lines or [indent.rstrip()]
 
 
-def _captures(captures: list[dict[str, Any]]) -> list[str]:
+def _field(label: str, value: Any, width: int | None) -> list[str]:
+    """A labelled line: wrapped to a terminal's `width`, whole on one line elsewhere."""
+    text = str(value) if value is not None else "-"
+    label = f"{label + ':':<{_LABEL}}"
+    return _wrapped(text, label, width) if width else [label + printable(" ".join(text.split()))]
+
+
+def _captures(captures: list[dict[str, Any]], width: int | None) -> list[str]:
     lines = []
     for capture in captures:
         site = capture["carrier_name"] or "no known carrier"
         section = f', section "{capture["section"]}"' if capture["section"] else ""
         where = capture["url"] or capture["origin"]
-        lines.append(f"  document {capture['document_id']}: {site}{section}")
-        lines.append(f"    {where}")
+        for text, indent in (
+            (f"document {capture['document_id']}: {site}{section}", "  "),
+            (where, "    "),
+        ):
+            lines.extend(_wrapped(text, indent, width) if width else [indent + printable(text)])
     return lines
 
 
-def _declaration(declaration: dict[str, Any]) -> list[str]:
+def _declaration(declaration: dict[str, Any], width: int | None) -> list[str]:
     kind = declaration["kind"].capitalize()
     title = declaration["title"]
-    lines = ["", f"{kind}: {title}" if title else kind]
+    heading = f"{kind}: {title}" if title else kind
+    lines = ["", *(_wrapped(heading, "", width) if width else [printable(heading)])]
+    text_width = width or WIDTH
     if declaration["signed"] or declaration["signed_place"]:
         place = declaration["signed_place"] or "-"
-        lines.append(_field("Signed", f"{place}, {declaration['signed'] or 'date unknown'}"))
+        signed = f"{place}, {declaration['signed'] or 'date unknown'}"
+        lines.extend(_field("Signed", signed, width))
     if declaration["issuer"]:
-        lines.append(_field("Issuer", declaration["issuer"]))
-    if declaration["speaks_for"]:
-        lines.append(_field("Speaks for", _attributed(declaration["speaks_for"])))
-    else:
-        lines.append(_field("Speaks for", "unknown (the text does not say)"))
+        lines.extend(_field("Issuer", declaration["issuer"], width))
+    speaks = _attributed(declaration["speaks_for"]) or "unknown (the text does not say)"
+    lines.extend(_field("Speaks for", speaks, width))
     for signatory in declaration["signatories"]:
         office = f", {signatory['title']}" if signatory["title"] else ""
         party = f" ({signatory['party_name']})" if signatory["party_name"] else ""
-        lines.append(_field("Signatory", f"{signatory['name']}{office}{party}"))
+        lines.extend(_field("Signatory", f"{signatory['name']}{office}{party}", width))
     if declaration["intro"]:
-        lines.append(_field("Introduced", f'"{declaration["intro"]}"'))
+        lines.extend(_field("Introduced", f'"{declaration["intro"]}"', width))
     lines.append(f"Points ({len(declaration['points'])}):")
     for point in declaration["points"]:
-        lines.extend(_wrapped(point["text"], f"{point['ordinal']:>3}. "))
+        lines.extend(_wrapped(point["text"], f"{point['ordinal']:>3}. ", text_width))
         held = _attributed(point["holders"]) or "unknown (the text does not say)"
-        lines.append(f"       held by: {held}")
+        lines.extend(_wrapped(held, "       held by: ", text_width, hanging=" " * 16))
     return lines
 
 
@@ -96,20 +113,25 @@ def _dateline(article: dict[str, Any]) -> str | None:
     return f"{place}, {said}" if place else said
 
 
-def render_article(article: dict[str, Any]) -> str:
+def render_article(article: dict[str, Any], width: int | None = None) -> str:
+    """The whole article for reading: its facts, its body paragraph by paragraph, then each
+    document it publishes with its points and holders. On a terminal of `width` columns no
+    line is wider; elsewhere (`width` None) each fact is one line and the texts are wrapped
+    to `WIDTH`."""
     source = article["source_name"] and f"{article['source_name']} ({article['source']})"
+    headline = f"Article {article['id']}: {article['headline'] or '(no headline)'}"
     lines = [
-        f"Article {article['id']}: {article['headline'] or '(no headline)'}",
-        _field("Published", article["published"]),
-        _field("Dateline", _dateline(article)),
-        _field("Source", source),
+        *(_wrapped(headline, "", width) if width else [printable(headline)]),
+        *_field("Published", article["published"], width),
+        *_field("Dateline", _dateline(article), width),
+        *_field("Source", source, width),
         f"Captures ({len(article['captures'])}):",
-        *_captures(article["captures"]),
-        "",
-        *(_wrapped(article["lead"], "Lead: ") if article["lead"] else ["Lead: -"]),
+        *_captures(article["captures"], width),
     ]
+    for paragraph in article["body"].split("\n\n"):
+        lines.extend(["", *_wrapped(paragraph, "", width or WIDTH)])
     for declaration in article["declarations"]:
-        lines.extend(_declaration(declaration))
+        lines.extend(_declaration(declaration, width))
     return "\n".join(printable(line) for line in lines)
 
 

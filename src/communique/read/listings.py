@@ -55,10 +55,23 @@ def partial_date(year: int | None, month: int | None, day: int | None) -> str | 
     return None
 
 
+_LISTS = frozenset(["parties", "topics"])
+"""Columns that hold several names: a list in each row (a JSON array in json and jsonl, the
+names joined by commas in a table or csv)."""
+
+
 def _listing(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> Listing:
+    import json
+
     cursor = connection.execute(sql, params)
+    columns = [column[0] for column in cursor.description]
+    lists = [column for column in columns if column in _LISTS]
     rows = [dict(row) for row in cursor]
-    return Listing([column[0] for column in cursor.description], rows)
+    for row in rows:
+        for column in lists:
+            if isinstance(row[column], str) and row[column].startswith("["):
+                row[column] = json.loads(row[column])
+    return Listing(columns, rows)
 
 
 def _rows(connection: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[Row]:
@@ -81,7 +94,13 @@ def articles(connection: sqlite3.Connection, filters: Filters) -> Listing:
 
 
 _POINTS = f"""
-SELECT po.id, po.article_id, po.declaration_id, po.ordinal, po.subject, po.parties, po.topics,
+SELECT po.id, po.article_id, po.declaration_id, po.ordinal, po.subject,
+       (SELECT json_group_array(short_name) FROM (
+           SELECT pa.short_name FROM point_parties pp JOIN parties pa ON pa.id = pp.party_id
+           WHERE pp.point_id = po.id ORDER BY pa.id)) AS parties,
+       (SELECT json_group_array(slug) FROM (
+           SELECT t.slug FROM point_topics pt JOIN topics t ON t.id = pt.topic_id
+           WHERE pt.point_id = po.id ORDER BY t.id)) AS topics,
        po.text
 FROM point_overview po
 JOIN declaration_points p ON p.id = po.id
@@ -290,12 +309,7 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
             {"id": declaration["id"]},
         )
         declaration["points"] = [
-            {
-                **point,
-                "parties": point["parties"].split(", ") if point["parties"] else [],
-                "holders": held.get(point["id"], []),
-                "topics": point["topics"].split(", ") if point["topics"] else [],
-            }
+            {**point, "holders": held.get(point["id"], [])}
             for point in points(connection, Filters(), declaration=declaration["id"]).rows
         ]
         for point in declaration["points"]:

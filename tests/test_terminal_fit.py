@@ -1,0 +1,104 @@
+"""Reading in a terminal: on a terminal of 100 columns every listing and `show` of the dev
+corpus fits; piped, the same tables are whole; `show` prints the whole article."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED, RunCli, on_terminal, run_console, sql, unavailable
+
+CORPUS = SHARED / "corpus" / "kcna-2024-dev.json"
+BOLD = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not CORPUS.exists():
+        unavailable(f"the dev corpus is expected at {CORPUS}")
+    db = tmp_path_factory.mktemp("fit") / "corpus.db"
+    loaded = run_console("--db", str(db), "seed", "--quiet", str(CORPUS))
+    assert loaded.returncode == 0, loaded.stderr
+    return db
+
+
+def _widest(text: str) -> int:
+    return max(len(BOLD.sub("", line)) for line in text.splitlines())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["articles"],
+        ["points"],
+        ["points", "--party", "dprk"],
+        ["sources"],
+        ["parties"],
+        ["parties", "--all"],
+        ["search", "missile"],
+        ["search", "Kim", "Jong", "Un's", "--in", "points"],
+        ["report"],
+    ],
+    ids=" ".join,
+)
+def test_every_listing_fits_a_terminal_of_100_columns(corpus_db: Path, command: list[str]) -> None:
+    shown = on_terminal("--db", str(corpus_db), *command, columns=100)
+    assert len(shown.splitlines()) > 2
+    assert _widest(shown) <= 100
+
+
+@pytest.mark.slow
+def test_show_of_every_article_fits_a_terminal_of_100_columns(corpus_db: Path) -> None:
+    ids = [int(str(row[0])) for row in sql(corpus_db, "SELECT id FROM articles ORDER BY id")]
+    longest = sql(
+        corpus_db,
+        "SELECT article_id FROM declarations dc JOIN declaration_points p"
+        " ON p.declaration_id = dc.id GROUP BY article_id ORDER BY count(*) DESC LIMIT 5",
+    )
+    chosen = sorted({*ids[::25], *(int(str(row[0])) for row in longest)})
+    for article in chosen:
+        shown = on_terminal("--db", str(corpus_db), "show", str(article), columns=100)
+        assert _widest(shown) <= 100, article
+
+
+@pytest.mark.slow
+def test_piped_tables_are_whole(corpus_db: Path) -> None:
+    piped = run_console("--db", str(corpus_db), "points")
+    assert piped.returncode == 0
+    texts = [str(row[0]) for row in sql(corpus_db, "SELECT text FROM declaration_points")]
+    lines = piped.stdout.splitlines()
+    assert len(lines) == len(texts) + 2  # a header, a rule, one line a point
+    assert all(" ".join(text.split()) in piped.stdout for text in texts[:50])
+    assert max(len(line) for line in lines) > 100
+
+
+def test_show_prints_the_whole_article(cli: RunCli, seeded: Path) -> None:
+    body = str(sql(seeded, "SELECT body FROM articles")[0][0])
+    shown = cli("show", "1").stdout
+    # Every word of the body, paragraph by paragraph; piped, the texts are wrapped to 88
+    # columns and each fact is one line whole.
+    for paragraph in body.split("\n\n"):
+        assert " ".join(paragraph.split()) in " ".join(shown.split())
+    facts = ("Article ", "Introduced:", "    http")
+    texts = [line for line in shown.splitlines() if not line.startswith(facts)]
+    assert max(len(line) for line in texts) <= 88
+    assert [line for line in shown.splitlines() if line.startswith("Introduced:")] == [
+        'Introduced:  "It says:"'
+    ]
+    assert shown.index("Published:") < shown.index(body.split()[0]) < shown.index("Points (7):")
+
+
+def test_table_cells_are_one_line_with_rounded_ranks(seeded: Path) -> None:
+    with closing(sqlite3.connect(seeded)) as connection, connection:
+        connection.execute("UPDATE articles SET headline = 'Landmark\nevent'")
+    shown = on_terminal("--db", str(seeded), "search", "missile", columns=200)
+    rows = shown.splitlines()[2:]
+    assert rows and all(re.search(r"  -\d+\.\d\d  ", row) for row in rows)
+    assert all("Landmark event" in row for row in rows if row.startswith("article"))
+    piped = run_console("--db", str(seeded), "search", "missile")
+    assert "Landmark\\nevent" in piped.stdout  # piped, control characters are escaped
