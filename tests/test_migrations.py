@@ -71,7 +71,7 @@ def test_upgrade_downgrade_upgrade_with_data(cli: RunCli, db_path: Path) -> None
     assert _tables(db_path) == TABLES
     assert sql(db_path, "SELECT count(*) FROM declaration_points") == [(7,)]
 
-    down = cli("db", "downgrade", "base")
+    down = cli("db", "downgrade", "base", "--yes")
     assert down.exit_code == 0, down.output
     assert down.stdout == f"{db_path}: {HEAD_REVISION} -> empty\n"
     assert _tables(db_path) == []
@@ -140,7 +140,7 @@ def test_foreign_keys_are_enforced_on_application_connections(seeded: Path) -> N
 
 def test_commands_create_and_upgrade_the_schema_and_say_so(cli: RunCli, db_path: Path) -> None:
     assert cli("db", "upgrade").exit_code == 0
-    assert cli("db", "downgrade", "base").exit_code == 0
+    assert cli("db", "downgrade", "base", "--yes").exit_code == 0
     result = cli("sources")
     assert result.exit_code == 0
     assert result.stderr == (
@@ -286,7 +286,7 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
 def test_0002_downgrades_and_upgrades_again_with_data(revision_0001: Path, cli: RunCli) -> None:
     counts, sample = sql(revision_0001, COUNTS), sql(revision_0001, SAMPLE)
     assert cli("db", "upgrade").exit_code == 0
-    down = cli("db", "downgrade", "0001")
+    down = cli("db", "downgrade", "0001", "--yes")
     assert down.exit_code == 0, down.output
     assert sql(revision_0001, "SELECT version_num FROM alembic_version") == [("0001",)]
     columns = [row[1] for row in sql(revision_0001, "PRAGMA table_info(documents)")]
@@ -347,7 +347,7 @@ def test_0003_downgrades_and_upgrades_again_with_data(revision_0002: Path, cli: 
     counts, sample = sql(revision_0002, COUNTS), sql(revision_0002, SAMPLE)
     assert cli("db", "upgrade").exit_code == 0
     assert cli("reparse").exit_code == 0
-    down = cli("db", "downgrade", "0002")
+    down = cli("db", "downgrade", "0002", "--yes")
     assert down.exit_code == 0, down.output
     assert sql(revision_0002, "SELECT version_num FROM alembic_version") == [("0002",)]
     left = {name for (name,) in sql(revision_0002, "SELECT name FROM sqlite_master")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pty
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import pytest
 from communique.db import migrate
 from communique.db.schema import HEAD_REVISION
 
-from conftest import DATELINES, RunCli, sql, unavailable
+from conftest import DATELINES, RunCli, console_script, sql, unavailable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -202,7 +203,7 @@ def test_a_copy_that_cannot_be_written_stops_the_upgrade(cli: RunCli, small_disk
 def test_db_downgrade_backs_up_first(cli: RunCli, seeded: Path) -> None:
     """A downgrade drops what later revisions added, and to "base" every table."""
     original = _rows(seeded)
-    result = cli("db", "downgrade", "base")
+    result = cli("db", "downgrade", "base", "--yes")
     assert result.exit_code == 0, result.output
     assert result.stderr == _backing_up(seeded, f"{seeded.name}.{HEAD_REVISION}.bak", "downgrading")
     copy = seeded.parent / f"{seeded.name}.{HEAD_REVISION}.bak"
@@ -215,7 +216,7 @@ def test_after_a_downgrade_a_command_says_reparse_is_needed_and_check_notes_it(
     """Topics of points are derived by extraction: a downgrade below 0003 drops them, and the
     upgrade back cannot derive them."""
     assert sql(seeded, "SELECT count(*) FROM point_topics") != [(0,)]
-    assert cli("db", "downgrade", "0002", "--no-backup").exit_code == 0
+    assert cli("db", "downgrade", "0002", "--no-backup", "--yes").exit_code == 0
     result = cli("points")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-2:] == [
@@ -241,3 +242,43 @@ def test_a_move_the_wrong_way_is_refused_before_any_copy(cli: RunCli, seeded: Pa
     )
     assert list(seeded.parent.glob("*.bak")) == []
     assert sql(seeded, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+
+
+def test_a_downgrade_that_drops_rows_needs_yes_off_a_terminal(cli: RunCli, seeded: Path) -> None:
+    result = cli("db", "downgrade", "0002", "--no-backup")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: downgrading to 0002 drops tables that hold rows: topics (9 rows), point_topics"
+        " (11 rows); give --yes to go on\n"
+    )
+    assert sql(seeded, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+    # Nothing to lose, nothing to ask: 0006 drops no table.
+    assert cli("db", "downgrade", "0006", "--no-backup").exit_code == 0
+    assert cli("db", "downgrade", "0002", "--no-backup", "--yes").exit_code == 0
+    assert sql(seeded, "SELECT version_num FROM alembic_version") == [("0002",)]
+
+
+@pytest.mark.parametrize(("answer", "revision"), [("n", HEAD_REVISION), ("y", "0002")])
+def test_a_downgrade_that_drops_rows_asks_on_a_terminal(
+    seeded: Path, answer: str, revision: str
+) -> None:
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [str(console_script()), "--db", str(seeded), "db", "downgrade", "0002"],
+            stdin=terminal,
+            stderr=terminal,
+            stdout=subprocess.PIPE,
+        )
+        asked = b""
+        while b"Go on?" not in asked:
+            asked += os.read(controller, 4096)
+        os.write(controller, f"{answer}\n".encode())
+        process.wait(timeout=60)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert b"drops tables that hold rows: topics (" in asked
+    assert b"(a copy is taken first). Go on? [y/N]" in asked
+    assert process.returncode == (0 if answer == "y" else 1)
+    assert sql(seeded, "SELECT version_num FROM alembic_version") == [(revision,)]

@@ -68,20 +68,35 @@ def upgrade(app: AppContext, revision: str, no_backup: bool) -> None:
 @db.command()
 @click.argument("revision")
 @_no_backup
+@click.option(
+    "--yes", is_flag=True, help="Drop tables that hold rows without asking (off a terminal)."
+)
 @click.pass_obj
-def downgrade(app: AppContext, revision: str, no_backup: bool) -> None:
+def downgrade(app: AppContext, revision: str, no_backup: bool, yes: bool) -> None:
     """Downgrade the schema to REVISION ("base" removes every table communique made).
 
-    A database that holds documents is first copied beside itself, as by `db upgrade`.
+    A database that holds documents is first copied beside itself, as by `db upgrade`. A
+    downgrade that drops tables holding rows asks first on a terminal, and needs --yes
+    otherwise.
 
     \b
     Example:
         communique db downgrade 0003
     """
+    import sys
+
     from communique.db import migrate
     from communique.db.schema import existing
 
     existing(app.database)
+    lost = migrate.rows_dropped(app.database, revision)
+    if lost and not yes:
+        listed = ", ".join(f"{table} ({count} rows)" for table, count in lost.items())
+        dropped = f"downgrading to {revision} drops tables that hold rows: {listed}"
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise click.ClickException(f"{dropped}; give --yes to go on")
+        kept = "" if no_backup else " (a copy is taken first)"
+        click.confirm(f"{dropped}{kept}. Go on?", abort=True, err=True)
     _move(app, migrate.downgrade, revision, no_backup=no_backup)
 
 

@@ -305,6 +305,50 @@ def bring_to_head(path: Path, notice: Notice) -> None:
     _move(path, "head", upward=True, notice=notice, backup=True, announce=True)
 
 
+TABLES_BY_REVISION = {
+    "0001": (
+        "parties",
+        "sources",
+        "articles",
+        "declarations",
+        "documents",
+        "declaration_points",
+        "signatories",
+        "point_parties",
+    ),
+    "0002": ("declaration_parties",),
+    "0003": ("topics", "point_topics"),
+}
+"""The tables each revision creates, which its downgrade drops with their rows."""
+
+
+def rows_dropped(path: Path, revision: str) -> dict[str, int]:
+    """The tables a downgrade to `revision` drops that hold rows, with how many: what a user
+    is asked to confirm. Empty when nothing is lost, and for a revision this cannot tell of
+    (a relative or unknown one), which the move itself then judges."""
+    from contextlib import closing
+
+    script = ScriptDirectory.from_config(alembic_config())
+    before = _check_known(path)
+    try:
+        named, target = _target(script, revision)
+        if not named or before is None:
+            return {}
+        steps = _steps(script, before, target, upward=False)
+    except (CommandError, CommuniqueError, RevisionError):
+        return {}
+    tables = [table for step in steps for table in TABLES_BY_REVISION.get(step, ())]
+    found: dict[str, int] = {}
+    with closing(open_connection(path, readonly=True)) as connection:
+        present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        for table in tables:
+            if table in present:
+                (count,) = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+                if count:
+                    found[table] = int(count)
+    return found
+
+
 def current(path: Path) -> str | None:
     return _check_known(path)
 
