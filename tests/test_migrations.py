@@ -250,12 +250,13 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0001} to {revision_0001}.0001.bak before upgrading it\n"
         f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
-        "communique: applying revision 0002 (1 of 6)\n"
-        "communique: applying revision 0003 (2 of 6)\n"
-        "communique: applying revision 0004 (3 of 6)\n"
-        "communique: applying revision 0005 (4 of 6)\n"
-        "communique: applying revision 0006 (5 of 6)\n"
-        "communique: applying revision 0007 (6 of 6)\n"
+        "communique: applying revision 0002 (1 of 7)\n"
+        "communique: applying revision 0003 (2 of 7)\n"
+        "communique: applying revision 0004 (3 of 7)\n"
+        "communique: applying revision 0005 (4 of 7)\n"
+        "communique: applying revision 0006 (5 of 7)\n"
+        "communique: applying revision 0007 (6 of 7)\n"
+        "communique: applying revision 0008 (7 of 7)\n"
         "communique: run `communique reparse` to derive capture facts and topics of points"
         " and the dates of datelines from the documents already stored\n"
         + STALE.format("2 documents")
@@ -321,11 +322,12 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0002} to {revision_0002}.0002.bak before upgrading it\n"
         f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
-        "communique: applying revision 0003 (1 of 5)\n"
-        "communique: applying revision 0004 (2 of 5)\n"
-        "communique: applying revision 0005 (3 of 5)\n"
-        "communique: applying revision 0006 (4 of 5)\n"
-        "communique: applying revision 0007 (5 of 5)\n"
+        "communique: applying revision 0003 (1 of 6)\n"
+        "communique: applying revision 0004 (2 of 6)\n"
+        "communique: applying revision 0005 (3 of 6)\n"
+        "communique: applying revision 0006 (4 of 6)\n"
+        "communique: applying revision 0007 (5 of 6)\n"
+        "communique: applying revision 0008 (6 of 6)\n"
         "communique: run `communique reparse` to derive topics of points and the dates of"
         " datelines from the documents already stored\n" + STALE.format("2 documents")
     )
@@ -385,10 +387,11 @@ def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0003} to {revision_0003}.0003.bak before upgrading it\n"
         f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
-        "communique: applying revision 0004 (1 of 4)\n"
-        "communique: applying revision 0005 (2 of 4)\n"
-        "communique: applying revision 0006 (3 of 4)\n"
-        "communique: applying revision 0007 (4 of 4)\n" + DATELINES + STALE.format("2 documents")
+        "communique: applying revision 0004 (1 of 5)\n"
+        "communique: applying revision 0005 (2 of 5)\n"
+        "communique: applying revision 0006 (3 of 5)\n"
+        "communique: applying revision 0007 (4 of 5)\n"
+        "communique: applying revision 0008 (5 of 5)\n" + DATELINES + STALE.format("2 documents")
     )
     assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
         ("point", 4),
@@ -472,9 +475,10 @@ def test_a_0004_database_upgrades_and_reparse_stale_gives_a_fresh_loads_rows(
     assert result.stderr == (
         f"communique: backing up {revision_0004} to {revision_0004}.0004.bak before upgrading it\n"
         f"communique: upgrading {revision_0004} from revision 0004 to {HEAD_REVISION}\n"
-        "communique: applying revision 0005 (1 of 3)\n"
-        "communique: applying revision 0006 (2 of 3)\n"
-        "communique: applying revision 0007 (3 of 3)\n" + DATELINES + STALE.format("2 documents")
+        "communique: applying revision 0005 (1 of 4)\n"
+        "communique: applying revision 0006 (2 of 4)\n"
+        "communique: applying revision 0007 (3 of 4)\n"
+        "communique: applying revision 0008 (4 of 4)\n" + DATELINES + STALE.format("2 documents")
     )
     # Nothing lost; the new columns say the rows came from an extraction that kept no rules.
     assert sql(revision_0004, COUNTS) == counts
@@ -588,3 +592,21 @@ def test_0007_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: 
         ("----07-21",),
         ("----05-02",),
     ]
+
+
+def test_0008_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: RunCli) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    views = "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"
+    assert sql(revision_0004, views) == [
+        ("article_overview",),
+        ("declaration_overview",),
+        ("point_overview",),
+    ]
+    rows = sql(revision_0004, "SELECT id, kind, points FROM declaration_overview")
+    assert rows == [(1, "joint declaration", 7)]
+    counts = sql(revision_0004, COUNTS)
+    assert cli("db", "downgrade", "0007").exit_code == 0
+    assert sql(revision_0004, views) == [("article_overview",), ("point_overview",)]
+    assert sql(revision_0004, COUNTS) == counts
+    assert cli("db", "upgrade").exit_code == 0
+    assert sql(revision_0004, "SELECT id, kind, points FROM declaration_overview") == rows

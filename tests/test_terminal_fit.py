@@ -37,6 +37,7 @@ def _widest(text: str) -> int:
         ["articles"],
         ["points"],
         ["points", "--party", "dprk"],
+        ["declarations"],
         ["sources"],
         ["parties"],
         ["parties", "--all"],

@@ -8,6 +8,7 @@ import click
 
 from communique.cli.context import AppContext
 from communique.cli.options import (
+    Integer,
     filter_options,
     filters_from,
     formula_guard_option,
@@ -20,10 +21,12 @@ from communique.cli.options import (
 @click.command()
 @click.option(
     "--what",
-    type=click.Choice(["articles", "documents", "points"]),
+    type=click.Choice(["articles", "documents", "declarations", "points"]),
     default="articles",
     show_default=True,
 )
+@click.option("--article", type=Integer(), help="Only what belongs to this article.")
+@click.option("--declaration", type=Integer(), help="Only what belongs to this published document.")
 @click.option(
     "--format",
     "fmt",
@@ -50,13 +53,15 @@ def export(
     app: AppContext,
     /,
     what: str,
+    article: int | None,
+    declaration: int | None,
     fmt: str,
     output: str | None,
     force: bool,
     formula_guard: bool,
     **options: Any,
 ) -> None:
-    """Export articles, documents or points, row by row, for other programs.
+    """Export articles, documents, declarations or points, row by row, for other programs.
 
     Exported articles (JSON Lines) load back with `communique seed`: each line is a record
     with headline, story_text, date_str, topic and link. An --output file is never the
@@ -75,7 +80,9 @@ def export(
     with app.reader() as connection:
         resolved = listings.resolve(connection, filters, vocabularies)
         if output is None:
-            columns, rows = run(connection, what, resolved)
+            columns, rows = run(
+                connection, what, resolved, article=article, declaration=declaration
+            )
             stream_rows(columns, rows, fmt, stdout_for(fmt), formula_guard=formula_guard)
             return
         from pathlib import Path
@@ -83,6 +90,8 @@ def export(
         from communique.db.paths import text_output
 
         with text_output(Path(output), app.database, force=force) as out:
-            columns, rows = run(connection, what, resolved)
+            columns, rows = run(
+                connection, what, resolved, article=article, declaration=declaration
+            )
             count = stream_rows(columns, rows, fmt, out, formula_guard=formula_guard)
     app.notice(f"exported {count} {what} to {output}")

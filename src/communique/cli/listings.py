@@ -82,6 +82,29 @@ def points(
 
 
 @click.command()
+@filter_options
+@vocabulary_options
+@format_option
+@click.pass_obj
+def declarations(app: AppContext, /, fmt: str, formula_guard: bool, **options: Any) -> None:
+    """List published documents: date, kind, title or issuer, parties and points.
+
+    Takes the same filters as `articles`; each applies to the document itself (--kind its
+    kind, --party the parties it speaks for or its points' holders, --topic its points').
+
+    \b
+    Example:
+        communique declarations --kind "joint declaration" --party russia
+    """
+    from communique.read import listings
+
+    filters, vocabularies = filters_from(options), vocabularies_from(options)
+    with app.reader() as connection:
+        resolved = listings.resolve(connection, filters, vocabularies)
+        _emit(listings.declarations(connection, resolved), fmt, formula_guard)
+
+
+@click.command()
 @format_option
 @click.pass_obj
 def sources(app: AppContext, fmt: str, formula_guard: bool) -> None:

@@ -44,6 +44,7 @@ for command in (
     listings.articles,
     listings.show,
     listings.points,
+    listings.declarations,
     listings.sources,
     listings.parties,
     query.query,

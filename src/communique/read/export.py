@@ -11,7 +11,12 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from communique.read.filters import Filters, article_conditions, point_conditions
+from communique.read.filters import (
+    Filters,
+    article_conditions,
+    declaration_conditions,
+    point_conditions,
+)
 
 __all__ = ["EXPORTS", "export"]
 
@@ -27,6 +32,9 @@ EXPORTS = {
                a.dateline_place AS dateline, a.published_from
         FROM articles a LEFT JOIN sources s ON s.id = a.source_id
         WHERE 1 {article_conditions()}
+          AND (:article IS NULL OR a.id = :article)
+          AND (:declaration IS NULL
+               OR a.id = (SELECT article_id FROM declarations WHERE id = :declaration))
         ORDER BY a.id
     """,
     "documents": f"""
@@ -40,8 +48,21 @@ EXPORTS = {
         WHERE (:section IS NULL OR d.section = :section)
           AND ((a.id IS NOT NULL {article_conditions(by_section=False)})
                OR (a.id IS NULL AND :since IS NULL AND :until IS NULL AND :source IS NULL
-                   AND :party IS NULL AND :kind IS NULL AND :topic IS NULL))
+                   AND :party IS NULL AND :kind IS NULL AND :topic IS NULL
+                   AND :article IS NULL AND :declaration IS NULL))
+          AND (:article IS NULL OR d.article_id = :article)
+          AND (:declaration IS NULL
+               OR d.article_id = (SELECT article_id FROM declarations WHERE id = :declaration))
         ORDER BY d.id
+    """,
+    "declarations": f"""
+        SELECT do.* FROM declaration_overview do
+        JOIN declarations dc ON dc.id = do.id
+        JOIN articles a ON a.id = dc.article_id
+        WHERE 1 {declaration_conditions()}
+          AND (:article IS NULL OR dc.article_id = :article)
+          AND (:declaration IS NULL OR dc.id = :declaration)
+        ORDER BY dc.article_id, dc.id
     """,
     "points": f"""
         SELECT po.* FROM point_overview po
@@ -49,6 +70,8 @@ EXPORTS = {
         JOIN declarations dc ON dc.id = p.declaration_id
         JOIN articles a ON a.id = dc.article_id
         WHERE 1 {point_conditions()}
+          AND (:article IS NULL OR po.article_id = :article)
+          AND (:declaration IS NULL OR po.declaration_id = :declaration)
         ORDER BY po.article_id, po.declaration_id, po.ordinal
     """,
 }
@@ -61,9 +84,16 @@ def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
 
 
 def export(
-    connection: sqlite3.Connection, what: str, filters: Filters
+    connection: sqlite3.Connection,
+    what: str,
+    filters: Filters,
+    *,
+    article: int | None = None,
+    declaration: int | None = None,
 ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
-    """The columns of `what`, and its rows that pass `filters`, fetched a few hundred at a
-    time as they are read: an export never holds the whole result."""
-    cursor = connection.execute(EXPORTS[what], filters.params())
+    """The columns of `what`, and its rows that pass `filters` (and belong to `article` or
+    `declaration`, when given), fetched a few hundred at a time as they are read: an export
+    never holds the whole result."""
+    params = {**filters.params(), "article": article, "declaration": declaration}
+    cursor = connection.execute(EXPORTS[what], params)
     return [column[0] for column in cursor.description], _rows(cursor)

@@ -18,6 +18,7 @@ __all__ = [
     "DateBound",
     "Filters",
     "article_conditions",
+    "declaration_conditions",
     "parse_date_bound",
     "point_conditions",
 ]
@@ -143,6 +144,31 @@ def article_conditions(*, by_section: bool = True) -> str:
        SELECT 1 FROM declarations td JOIN declaration_points tp ON tp.declaration_id = td.id
        JOIN point_topics tt ON tt.point_id = tp.id JOIN topics t ON t.id = tt.topic_id
        WHERE td.article_id = a.id AND t.slug = :topic))
+"""
+    )
+
+
+def declaration_conditions() -> str:
+    """Conditions on a declaration `dc` of article `a`: it passes when it speaks for the
+    party or one of its points is held by it, is of the kind, or has a point of the topic."""
+    return (
+        _DATES
+        + _SECTION
+        + """
+  AND (:party IS NULL OR EXISTS (
+       SELECT 1 FROM declaration_parties fp
+       WHERE fp.declaration_id = dc.id AND fp.party_id IN """
+        + PARTY_IDS
+        + """
+       UNION ALL
+       SELECT 1 FROM declaration_points fpt JOIN point_parties fpp ON fpp.point_id = fpt.id
+       WHERE fpt.declaration_id = dc.id AND fpp.party_id IN """
+        + PARTY_IDS
+        + """))
+  AND (:kind IS NULL OR dc.kind = :kind)
+  AND (:topic IS NULL OR EXISTS (
+       SELECT 1 FROM declaration_points tp JOIN point_topics tt ON tt.point_id = tp.id
+       JOIN topics t ON t.id = tt.topic_id WHERE tp.declaration_id = dc.id AND t.slug = :topic))
 """
     )
 

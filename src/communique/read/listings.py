@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 from communique.db.database import STALE_DOCUMENTS
 from communique.errors import CommuniqueError
 from communique.extract.records import EXTRACTION_VERSION
-from communique.read.filters import PARTY_IDS, Filters, article_conditions, point_conditions
+from communique.read.filters import (
+    PARTY_IDS,
+    Filters,
+    article_conditions,
+    declaration_conditions,
+    point_conditions,
+)
 
 if TYPE_CHECKING:
     from communique.extract.gazetteer import Gazetteer
@@ -25,6 +31,7 @@ __all__ = [
     "all_parties",
     "article_detail",
     "articles",
+    "declarations",
     "kind_name",
     "partial_date",
     "parties",
@@ -91,6 +98,27 @@ ORDER BY a.published_year IS NULL, a.published_year, a.published_month IS NULL,
 def articles(connection: sqlite3.Connection, filters: Filters) -> Listing:
     """Articles, oldest first; those whose date is unknown last."""
     return _listing(connection, _ARTICLES, filters.params())
+
+
+_DECLARATIONS = f"""
+SELECT do.id, do.article_id, do.published, do.kind, do.title_or_issuer,
+       (SELECT json_group_array(short_name) FROM (
+           SELECT pa.short_name FROM declaration_parties dp JOIN parties pa ON pa.id = dp.party_id
+           WHERE dp.declaration_id = do.id ORDER BY pa.id)) AS parties,
+       do.points
+FROM declaration_overview do
+JOIN declarations dc ON dc.id = do.id
+JOIN articles a ON a.id = dc.article_id
+WHERE 1 {declaration_conditions()}
+ORDER BY a.published_year IS NULL, a.published_year, a.published_month IS NULL,
+         a.published_month, a.published_day, dc.article_id, dc.id
+"""
+
+
+def declarations(connection: sqlite3.Connection, filters: Filters) -> Listing:
+    """Published documents, as `articles` orders their articles, each with its kind, its
+    title or issuer, the parties it speaks for and how many points it has."""
+    return _listing(connection, _DECLARATIONS, filters.params())
 
 
 _POINTS = f"""
