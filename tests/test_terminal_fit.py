@@ -44,6 +44,8 @@ def _widest(text: str) -> int:
         ["search", "missile"],
         ["search", "Kim", "Jong", "Un's", "--in", "points"],
         ["report"],
+        ["query", "SELECT * FROM article_overview"],
+        ["query", "SELECT * FROM declaration_overview"],
     ],
     ids=" ".join,
 )
@@ -65,6 +67,23 @@ def test_show_of_every_article_fits_a_terminal_of_100_columns(corpus_db: Path) -
     for article in chosen:
         shown = on_terminal("--db", str(corpus_db), "show", str(article), columns=100)
         assert _widest(shown) <= 100, article
+
+
+@pytest.mark.slow
+def test_every_article_shown_fits_100_columns(corpus_db: Path) -> None:
+    """Every article of the dev corpus, rendered as `show` renders it for a terminal of 100
+    columns (in process: 714 console runs would take minutes)."""
+    from communique.cli.render import render_article
+    from communique.db.database import connect
+    from communique.read.listings import article_detail
+
+    with closing(connect(corpus_db, readonly=True)) as connection:
+        ids = [int(row[0]) for row in connection.execute("SELECT id FROM articles")]
+        assert len(ids) == 714
+        for article_id in ids:
+            article = article_detail(connection, article_id)
+            assert article is not None
+            assert _widest(render_article(article, 100)) <= 100, article_id
 
 
 @pytest.mark.slow
