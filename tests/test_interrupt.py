@@ -172,7 +172,7 @@ def test_a_search_past_its_time_limit_is_stopped_with_one_line(many_articles: Pa
 
 @pytest.mark.usefixtures("seeded")
 def test_a_search_of_too_many_terms_is_refused(cli: RunCli) -> None:
-    result = cli("search", " ".join(["reunif*"] * (MAX_TERMS + 1)))
+    result = cli("search", *(["reunif*"] * (MAX_TERMS + 1)))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         "Error: cannot search for 65 terms at once: a search takes at most 64"

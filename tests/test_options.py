@@ -23,6 +23,7 @@ from conftest import RunCli, run_console
         (["search", "--", "-v", "--db"], ["search", "--", "-v", "--db"]),
         (["--db", "articles", "points"], ["--db", "articles", "points"]),
         (["--help"], ["--help"]),
+        (["articles", "--db"], ["--db", "articles"]),
     ],
     ids=[
         "db-after",
@@ -32,6 +33,7 @@ from conftest import RunCli, run_console
         "after-double-dash",
         "db-named-like-a-command",
         "no-command",
+        "db-without-a-value",
     ],
 )
 def test_global_options_move_before_the_command(args: list[str], expected: list[str]) -> None:

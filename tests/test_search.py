@@ -262,6 +262,8 @@ WORDS_ARTICLE = (
         (["missile", "launch"], True),
         (['"missile launch"'], True),
         (['"launch missile"'], False),
+        (["launch missile"], False),
+        (["missile launch", "plan"], True),
         (["missile", "zebrafish"], False),
         (["AND", "OR"], True),
         (["(nothing)"], True),

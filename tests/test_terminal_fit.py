@@ -118,7 +118,46 @@ def test_table_cells_are_one_line_with_rounded_ranks(seeded: Path) -> None:
         connection.execute("UPDATE articles SET headline = 'Landmark\nevent'")
     shown = on_terminal("--db", str(seeded), "search", "missile", columns=200)
     rows = shown.splitlines()[2:]
-    assert rows and all(re.search(r"  -\d+\.\d\d  ", row) for row in rows)
+    assert rows and all(re.search(r"  -(\d+\.\d\d|\d(\.\d)?e-\d\d)  ", row) for row in rows)
     assert all("Landmark event" in row for row in rows if row.startswith("article"))
     piped = run_console("--db", str(seeded), "search", "missile")
     assert "Landmark\\nevent" in piped.stdout  # piped, control characters are escaped
+
+
+def test_narrow_terminals_wide_characters_and_one_column(seeded: Path) -> None:
+    with closing(sqlite3.connect(seeded)) as connection, connection:
+        connection.execute("UPDATE articles SET headline = '조선 로동당 중앙위원회 ' || headline")
+    for columns in (30, 40):
+        shown = on_terminal("--db", str(seeded), "show", "1", columns=columns)
+        assert _widest(shown) <= columns
+        for command in (
+            ["articles"],
+            ["points"],
+            ["parties"],
+            ["query", "SELECT body FROM articles"],
+        ):
+            listed = on_terminal("--db", str(seeded), *command, columns=columns)
+            assert _columns(listed) <= columns, command
+
+
+def test_numbers_are_rounded_on_a_terminal_only(seeded: Path) -> None:
+    query = "SELECT 1e-7 AS tiny, 123456.789 AS big, -1.621076 AS rank"
+    assert on_terminal("--db", str(seeded), "query", query, columns=100).splitlines()[
+        2
+    ].split() == [
+        "1e-07",
+        "123456.79",
+        "-1.62",
+    ]
+    piped = run_console("--db", str(seeded), "query", query)
+    assert piped.stdout.splitlines()[2].split() == ["1e-07", "123456.789", "-1.621076"]
+
+
+def _columns(text: str) -> int:
+    """The widest line in terminal columns, wide East Asian characters counting two."""
+    import unicodedata
+
+    return max(
+        sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in BOLD.sub("", line))
+        for line in text.splitlines()
+    )

@@ -285,3 +285,15 @@ def test_a_downgrade_that_drops_rows_asks_on_a_terminal(
     assert b"(a copy is taken first). Go on? [y/N]" in asked
     assert process.returncode == (0 if answer == "y" else 1)
     assert sql(seeded, "SELECT version_num FROM alembic_version") == [(revision,)]
+
+
+def test_a_relative_downgrade_that_drops_rows_needs_yes_too(cli: RunCli, seeded: Path) -> None:
+    everything = cli("db", "downgrade", f"head-{int(HEAD_REVISION)}", "--no-backup")
+    assert everything.exit_code == 1
+    assert everything.stderr.startswith(
+        f"Error: downgrading to head-{int(HEAD_REVISION)} drops tables that hold rows: topics ("
+    )
+    assert "documents (1 row), " in everything.stderr
+    assert sql(seeded, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+    # One revision down drops no table: nothing to ask.
+    assert cli("db", "downgrade", "head-1", "--no-backup").exit_code == 0

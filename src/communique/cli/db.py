@@ -91,7 +91,9 @@ def downgrade(app: AppContext, revision: str, no_backup: bool, yes: bool) -> Non
     existing(app.database)
     lost = migrate.rows_dropped(app.database, revision)
     if lost and not yes:
-        listed = ", ".join(f"{table} ({count} rows)" for table, count in lost.items())
+        listed = ", ".join(
+            f"{table} ({count} {'row' if count == 1 else 'rows'})" for table, count in lost.items()
+        )
         dropped = f"downgrading to {revision} drops tables that hold rows: {listed}"
         if not (sys.stdin.isatty() and sys.stderr.isatty()):
             raise click.ClickException(f"{dropped}; give --yes to go on")

@@ -130,8 +130,8 @@ def global_options_first(args: list[str], commands: Iterable[str]) -> list[str]:
             break
         if arg in _GLOBAL_FLAGS or arg.startswith(f"{_GLOBAL_VALUED}="):
             moved.append(arg)
-        elif arg == _GLOBAL_VALUED and index + 1 < len(args):
-            moved.extend(args[index : index + 2])
+        elif arg == _GLOBAL_VALUED:
+            moved.extend(args[index : index + 2])  # alone when last: click says it needs a value
             index += 1
         else:
             kept.append(arg)

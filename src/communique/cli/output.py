@@ -53,12 +53,13 @@ def _csv_cell(value: Any, formula_guard: bool) -> str:
 
 
 def _shown(value: Any, *, one_line: bool = False) -> str:
-    """A table's cell: numbers rounded for reading (a rank to two decimals), control
-    characters escaped; on a terminal (`one_line`), line breaks and tabs as spaces."""
+    """A table's cell, control characters escaped. On a terminal (`one_line`), line breaks
+    and tabs show as spaces and numbers are rounded for reading (a rank to two decimals, a
+    tiny number to two significant digits); elsewhere every digit is kept."""
     if isinstance(value, Printable):
         return value
-    if isinstance(value, float):
-        return f"{value:.2f}"
+    if one_line and isinstance(value, float):
+        return f"{value:.2f}" if value == 0 or abs(value) >= 0.01 else f"{value:.2g}"
     text = _cell(value)
     if one_line:
         text = " ".join(text.split())
@@ -70,23 +71,35 @@ _MARKUP = re.compile(r"\x1b\[[0-9;]*m")
 _FEWEST = 20
 """Columns the long text column keeps when a table is fitted to a narrow terminal."""
 _NARROWEST = 4
-"""Columns any other column keeps: room for a few characters and the ellipsis."""
+"""Columns any other column keeps, while it can: a few characters and the ellipsis."""
 _OTHERS = 24
 """Columns another column keeps (or its name's, if longer) when a table does not fit."""
 
 
+def _width_of(character: str) -> int:
+    """Terminal columns a character takes: two for wide East Asian characters."""
+    import unicodedata
+
+    return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+
+
 def _visible(cell: str) -> int:
-    return len(_MARKUP.sub("", cell))
+    """Terminal columns the cell takes (our markup takes none)."""
+    plain = _MARKUP.sub("", cell)
+    return len(plain) if plain.isascii() else sum(_width_of(c) for c in plain)
 
 
 def _fitted(widths: list[int], room: int, least: list[int]) -> list[int]:
     """Column widths that fit `room` columns, two spaces between columns: the widest column
     (the long text) gets what the others leave once each is held to `_OTHERS` columns (or its
-    name, `least`), and when that is too little the others give up more, the widest first."""
+    name, `least`), and when that is too little the others give up more, the widest first.
+    Where even that cannot fit, the lines are cut at the terminal's edge (see `_table`)."""
     widths = list(widths)
     gaps = 2 * (len(widths) - 1)
-    if sum(widths) + gaps <= room or len(widths) < 2:
+    if sum(widths) + gaps <= room:
         return widths
+    if len(widths) == 1:
+        return [room]
     long = max(range(len(widths)), key=lambda i: widths[i])
     others = [i for i in range(len(widths)) if i != long]
     for i in others:
@@ -102,21 +115,26 @@ def _fitted(widths: list[int], room: int, least: list[int]) -> list[int]:
 
 
 def _cut(cell: str, width: int) -> str:
-    """The cell in `width` columns, ended with an ellipsis when it had to be shortened; our
-    own markup is kept, and closed when the cut falls inside it."""
+    """The cell in `width` terminal columns, ended with an ellipsis when it had to be
+    shortened; our own markup is kept, and closed when the cut falls inside it."""
     if _visible(cell) <= width:
         return cell
-    kept, shown, position = [], 0, 0
-    for found in _MARKUP.finditer(cell):
-        take = cell[position : found.start()][: max(width - 1 - shown, 0)]
-        kept.append(take)
-        shown += len(take)
-        if shown >= width - 1:
-            break
-        kept.append(found.group())
-        position = found.end()
-    else:
-        kept.append(cell[position:][: max(width - 1 - shown, 0)])
+    kept: list[str] = []
+    shown = 0
+    room = max(width - 1, 0)
+    for piece in re.split(f"({_MARKUP.pattern})", cell):
+        if _MARKUP.fullmatch(piece):
+            kept.append(piece)
+            continue
+        for character in piece:
+            columns = _width_of(character)
+            if shown + columns > room:
+                break
+            kept.append(character)
+            shown += columns
+        else:
+            continue
+        break
     marked = "".join(kept)
     markup = _MARKUP.findall(marked)
     closing = "\x1b[0m" if markup and markup[-1] != "\x1b[0m" else ""
@@ -163,7 +181,10 @@ def _table(
         if room is not None:
             row = [_cut(value, widths[i]) for i, value in enumerate(row)]
         padded = [value + " " * (widths[i] - _visible(value)) for i, value in enumerate(row[:-1])]
-        out.write("  ".join([*padded, row[-1]]).rstrip() + "\n")
+        line = "  ".join([*padded, row[-1]]).rstrip()
+        if room is not None and _visible(line) > room:
+            line = _cut(line, room)  # more columns than a narrow terminal can show
+        out.write(line + "\n")
 
 
 def write_json(value: Any, out: TextIO) -> None:

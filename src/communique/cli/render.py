@@ -21,14 +21,16 @@ _LABEL = 13
 def _wrapped(text: str, indent: str, width: int, *, hanging: str | None = None) -> list[str]:
     """The text's lines, made printable first and then wrapped to `width` (its tabs and
     newlines become spaces, as in a paragraph; a word longer than a line, such as a link, is
-    broken), the first after `indent`, the others after `hanging` (as wide as `indent`)."""
+    broken), the first after `indent`, the others after `hanging` (as wide as `indent`). On a
+    terminal too narrow for the indent and some text, the indent stands on a line of its own
+    and the text follows from the left edge."""
     rest = " " * len(indent) if hanging is None else hanging
+    shown = printable(text)
+    if width < max(len(indent), len(rest)) + 12:
+        head = [indent.rstrip()[:width]] if indent.strip() else []
+        return head + (textwrap.wrap(shown, width, break_on_hyphens=False) or [])
     lines = textwrap.wrap(
-        printable(text),
-        max(width, len(indent) + 20),
-        initial_indent=indent,
-        subsequent_indent=rest,
-        break_on_hyphens=False,
+        shown, width, initial_indent=indent, subsequent_indent=rest, break_on_hyphens=False
     )
     return lines or [indent.rstrip()]
 

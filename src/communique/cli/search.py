@@ -62,7 +62,8 @@ def search(
 
     Every word must match (stemmed, so "missiles" finds "missile"), as written: U.S.,
     DPRK-Russia and Kim Jong Un's need no quoting; a word ending in * is a prefix (reunif*);
-    words in double quotes are one phrase. With --fts the words are SQLite full-text syntax
+    an argument the shell kept whole ("missile launch") is one phrase, as are words in double
+    quotes inside one ('"missile launch" test'). With --fts the words are SQLite full-text syntax
     instead: AND, OR, NOT, NEAR, groups and columns. Matched words are bold on a terminal and
     [bracketed] elsewhere.
 
@@ -77,7 +78,11 @@ def search(
     from communique.read.search import from_words
     from communique.read.search import search as run
 
-    typed = " ".join(words)
+    # A word the shell was told to keep whole ("missile launch" in quotes) is a phrase.
+    typed = " ".join(
+        f'"{word}"' if not fts and len(word.split()) > 1 and '"' not in word else word
+        for word in words
+    )
     query = typed if fts else from_words(typed)
     filters, vocabularies = filters_from(options), vocabularies_from(options)
     with app.reader(seconds=timeout, what="search") as connection:

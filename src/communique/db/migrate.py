@@ -322,6 +322,28 @@ TABLES_BY_REVISION = {
 """The tables each revision creates, which its downgrade drops with their rows."""
 
 
+def _relative(
+    script: ScriptDirectory, revision: str, before: str | None
+) -> tuple[bool, str | None]:
+    """The revision a relative one ("-1", "head-2", "0005-1") means, counted down from the
+    current revision, head or the one named; (False, None) when it means none."""
+    import re
+
+    found = re.fullmatch(r"(?P<start>[^-+]*)-(?P<steps>\d+)", revision)
+    if found is None:
+        return False, None
+    start = found["start"] or before
+    if start == "head":
+        start = script.get_current_head()
+    target = start
+    for _ in range(int(found["steps"])):
+        if target is None:
+            return False, None
+        down = script.get_revision(target).down_revision
+        target = down if isinstance(down, str) or down is None else None
+    return True, target
+
+
 def rows_dropped(path: Path, revision: str) -> dict[str, int]:
     """The tables a downgrade to `revision` drops that hold rows, with how many: what a user
     is asked to confirm. Empty when nothing is lost, and for a revision this cannot tell of
@@ -332,6 +354,8 @@ def rows_dropped(path: Path, revision: str) -> dict[str, int]:
     before = _check_known(path)
     try:
         named, target = _target(script, revision)
+        if not named:
+            named, target = _relative(script, revision, before)
         if not named or before is None:
             return {}
         steps = _steps(script, before, target, upward=False)
