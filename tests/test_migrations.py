@@ -250,13 +250,14 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0001} to {revision_0001}.0001.bak before upgrading it\n"
         f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
-        "communique: applying revision 0002 (1 of 7)\n"
-        "communique: applying revision 0003 (2 of 7)\n"
-        "communique: applying revision 0004 (3 of 7)\n"
-        "communique: applying revision 0005 (4 of 7)\n"
-        "communique: applying revision 0006 (5 of 7)\n"
-        "communique: applying revision 0007 (6 of 7)\n"
-        "communique: applying revision 0008 (7 of 7)\n"
+        "communique: applying revision 0002 (1 of 8)\n"
+        "communique: applying revision 0003 (2 of 8)\n"
+        "communique: applying revision 0004 (3 of 8)\n"
+        "communique: applying revision 0005 (4 of 8)\n"
+        "communique: applying revision 0006 (5 of 8)\n"
+        "communique: applying revision 0007 (6 of 8)\n"
+        "communique: applying revision 0008 (7 of 8)\n"
+        "communique: applying revision 0009 (8 of 8)\n"
         "communique: run `communique reparse` to derive capture facts and topics of points"
         " and the dates of datelines from the documents already stored\n"
         + STALE.format("2 documents")
@@ -322,12 +323,13 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0002} to {revision_0002}.0002.bak before upgrading it\n"
         f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
-        "communique: applying revision 0003 (1 of 6)\n"
-        "communique: applying revision 0004 (2 of 6)\n"
-        "communique: applying revision 0005 (3 of 6)\n"
-        "communique: applying revision 0006 (4 of 6)\n"
-        "communique: applying revision 0007 (5 of 6)\n"
-        "communique: applying revision 0008 (6 of 6)\n"
+        "communique: applying revision 0003 (1 of 7)\n"
+        "communique: applying revision 0004 (2 of 7)\n"
+        "communique: applying revision 0005 (3 of 7)\n"
+        "communique: applying revision 0006 (4 of 7)\n"
+        "communique: applying revision 0007 (5 of 7)\n"
+        "communique: applying revision 0008 (6 of 7)\n"
+        "communique: applying revision 0009 (7 of 7)\n"
         "communique: run `communique reparse` to derive topics of points and the dates of"
         " datelines from the documents already stored\n" + STALE.format("2 documents")
     )
@@ -387,11 +389,12 @@ def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0003} to {revision_0003}.0003.bak before upgrading it\n"
         f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
-        "communique: applying revision 0004 (1 of 5)\n"
-        "communique: applying revision 0005 (2 of 5)\n"
-        "communique: applying revision 0006 (3 of 5)\n"
-        "communique: applying revision 0007 (4 of 5)\n"
-        "communique: applying revision 0008 (5 of 5)\n" + DATELINES + STALE.format("2 documents")
+        "communique: applying revision 0004 (1 of 6)\n"
+        "communique: applying revision 0005 (2 of 6)\n"
+        "communique: applying revision 0006 (3 of 6)\n"
+        "communique: applying revision 0007 (4 of 6)\n"
+        "communique: applying revision 0008 (5 of 6)\n"
+        "communique: applying revision 0009 (6 of 6)\n" + DATELINES + STALE.format("2 documents")
     )
     assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
         ("point", 4),
@@ -475,10 +478,11 @@ def test_a_0004_database_upgrades_and_reparse_stale_gives_a_fresh_loads_rows(
     assert result.stderr == (
         f"communique: backing up {revision_0004} to {revision_0004}.0004.bak before upgrading it\n"
         f"communique: upgrading {revision_0004} from revision 0004 to {HEAD_REVISION}\n"
-        "communique: applying revision 0005 (1 of 4)\n"
-        "communique: applying revision 0006 (2 of 4)\n"
-        "communique: applying revision 0007 (3 of 4)\n"
-        "communique: applying revision 0008 (4 of 4)\n" + DATELINES + STALE.format("2 documents")
+        "communique: applying revision 0005 (1 of 5)\n"
+        "communique: applying revision 0006 (2 of 5)\n"
+        "communique: applying revision 0007 (3 of 5)\n"
+        "communique: applying revision 0008 (4 of 5)\n"
+        "communique: applying revision 0009 (5 of 5)\n" + DATELINES + STALE.format("2 documents")
     )
     # Nothing lost; the new columns say the rows came from an extraction that kept no rules.
     assert sql(revision_0004, COUNTS) == counts
@@ -610,3 +614,61 @@ def test_0008_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: 
     assert sql(revision_0004, COUNTS) == counts
     assert cli("db", "upgrade").exit_code == 0
     assert sql(revision_0004, "SELECT id, kind, points FROM declaration_overview") == rows
+
+
+def test_0009_declares_the_search_indexes_so_other_tools_find_them(
+    revision_0004: Path, cli: RunCli
+) -> None:
+    import sqlite_utils
+
+    def matches() -> list[list[tuple[object, ...]]]:
+        """What each index finds, with its rank, read with plain sqlite3 (any command of
+        ours would first bring the file to the newest revision)."""
+        found = []
+        with closing(sqlite3.connect(revision_0004)) as connection:
+            for index in ("articles_fts", "declaration_points_fts"):
+                for words in ("missile", "reunif*", '"peaceful in its nature"', "talks"):
+                    found.append(
+                        connection.execute(
+                            f"SELECT rowid, round(bm25({index}), 9) FROM {index}"
+                            f" WHERE {index} MATCH ? ORDER BY rowid",
+                            [words],
+                        ).fetchall()
+                    )
+        return found
+
+    def detected(table: str) -> str | None:
+        database = sqlite_utils.Database(revision_0004)
+        try:
+            return database.table(table).detect_fts()
+        finally:
+            database.close()
+
+    assert cli("db", "upgrade", "0008").exit_code == 0
+    before = matches()
+    assert sum(len(rows) for rows in before) > 4
+    assert detected("articles") is None
+    up = cli("db", "upgrade")
+    assert up.exit_code == 0, up.output
+    assert matches() == before
+    assert detected("articles") == "articles_fts"
+    assert detected("declaration_points") == "declaration_points_fts"
+    database = sqlite_utils.Database(revision_0004)
+    assert [row["id"] for row in database.table("articles").search("missile")] == [1]
+    database.close()
+    tool = Path(sys.executable).parent / "sqlite-utils"
+    found = subprocess.run(
+        [str(tool), "search", str(revision_0004), "articles", "missile", "-c", "id"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (found.returncode, json.loads(found.stdout)) == (0, [{"id": 1}]), found.stderr
+    assert _hashsizes(revision_0004) == [
+        ("articles_fts", 16 * 1024 * 1024),
+        ("declaration_points_fts", 16 * 1024 * 1024),
+    ]
+    assert cli("check").exit_code == 0
+    assert cli("db", "downgrade", "0008").exit_code == 0
+    assert matches() == before
+    assert detected("articles") is None

@@ -413,11 +413,11 @@ def test_check_of_an_empty_or_newer_database_says_what_it_is(seeded: Path, tmp_p
         "problem: no communique schema in it: not a communique database yet\n",
     )
     with closing(sqlite3.connect(seeded)) as connection, connection:
-        connection.execute("UPDATE alembic_version SET version_num = '0009'")
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
     result = run_console("--db", str(seeded), "check")
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        f"problem: schema is at revision 0009, not {HEAD_REVISION}: made by a newer communique"
+        f"problem: schema is at revision 9999, not {HEAD_REVISION}: made by a newer communique"
     )
 
 
