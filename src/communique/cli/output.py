@@ -23,7 +23,6 @@ def reading_width() -> int | None:
     """The terminal's width when standard output is one, else None: text for reading is fitted
     to a terminal, and written whole to a pipe or a file."""
     import shutil
-    import sys
 
     if sys.stdout is None or not sys.stdout.isatty():
         return None

@@ -61,7 +61,7 @@ class Gazetteer:
         persons = [
             name for name, slug in self.organs.items() if self.parties[slug].kind == "person"
         ]
-        bodies = [name for name in self.organs if name not in set(persons)]
+        bodies = [name for name, slug in self.organs.items() if self.parties[slug].kind != "person"]
         organs = alternation(bodies) or r"(?!x)x"
         people = alternation(persons) or r"(?!x)x"
         # A person's name before a capitalised word names something else: "Kim Il Sung

@@ -249,8 +249,8 @@ def sources(connection: sqlite3.Connection) -> Listing:
 def all_parties(connection: sqlite3.Connection, gazetteer: Gazetteer) -> Listing:
     """Every party the gazetteer knows, stored or not, with the same columns as `parties`
     (id NULL for a party no row names yet), by slug."""
-    stored = {str(row["slug"]): row for row in parties(connection).rows}
     listing = parties(connection)
+    stored = {str(row["slug"]): row for row in listing.rows}
     rows = []
     for slug in sorted(set(gazetteer.parties) | set(stored)):
         if slug in stored:
