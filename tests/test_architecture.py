@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "communique"
 
 ALLOWED = {
     "cli": {"cli", "load", "read", "inputs", "extract", "db", "errors", "resources", "version"},
+    "web": {"web", "read", "db", "errors", "resources"},
     "load": {"load", "inputs", "extract", "db", "errors", "resources"},
     "read": {"read", "extract", "db", "errors", "resources"},
     "inputs": {"inputs", "extract", "errors", "resources"},

@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.install, pytest.mark.slow]
 
 PROBE = (
     "import communique, communique.resources as r; "
-    "print(communique.__file__); print(r.seed_dir()); print(r.migrations_dir())"
+    "print(communique.__file__); print(r.seed_dir()); print(r.migrations_dir());"
+    " print(r.schema_page())"
 )
 
 
@@ -102,22 +103,25 @@ def test_wheel_install_carries_seed_and_migrations(tmp_path: Path) -> None:
 
     python = _fresh_venv(tmp_path / "venv")
     _install(python, str(wheel))
-    module, seed, migrations = subprocess.run(
+    module, seed, migrations, schema = subprocess.run(
         [str(python), "-c", PROBE], capture_output=True, text=True, check=True, cwd=tmp_path
     ).stdout.splitlines()
     venv_root = str((tmp_path / "venv").resolve())
     assert module.startswith(venv_root)
     assert seed.startswith(venv_root) and not Path(seed).is_symlink()
     assert migrations.startswith(venv_root) and not Path(migrations).is_symlink()
+    assert Path(schema).read_bytes() == (PROJECT_ROOT / "docs" / "schema.md").read_bytes()
+    assert "communique/web/plugin/templates/communique_article.html" in names
     _loads_the_seed(python, tmp_path)
 
 
 def test_editable_install_reaches_the_project_folders(tmp_path: Path) -> None:
     python = _fresh_venv(tmp_path / "venv")
     _install(python, "-e", str(PROJECT_ROOT))
-    module, seed, migrations = subprocess.run(
+    module, seed, migrations, schema = subprocess.run(
         [str(python), "-c", PROBE], capture_output=True, text=True, check=True, cwd=tmp_path
     ).stdout.splitlines()
+    assert Path(schema).resolve() == PROJECT_ROOT / "docs" / "schema.md"
     assert module == str(PROJECT_ROOT / "src" / "communique" / "__init__.py")
     assert Path(seed).resolve() == PROJECT_ROOT / "seed"
     assert Path(migrations).resolve() == PROJECT_ROOT / "migrations"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from communique import __version__
-from communique.cli import db, export, forget, listings, maintenance, query, search, seed
+from communique.cli import db, export, forget, listings, maintenance, query, search, seed, serve
 from communique.cli.context import AppContext
 from communique.cli.group import CommuniqueGroup
 
@@ -55,6 +55,7 @@ for command in (
     maintenance.check,
     maintenance.backup,
     forget.forget,
+    serve.serve,
     db.db,
 ):
     main.add_command(command)

@@ -10,6 +10,7 @@ import textwrap
 from typing import Any
 
 from communique.cli.display import printable
+from communique.read.listings import dateline_as_said
 
 __all__ = ["WIDTH", "render_article", "render_coverage"]
 
@@ -99,22 +100,6 @@ def _attributed(attributions: list[dict[str, Any]]) -> str:
     return "; ".join(f"{', '.join(parties)} ({rule})" for rule, parties in by_rule.items())
 
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
-
-def _dateline(article: dict[str, Any]) -> str | None:
-    """The dateline as the text gives it: "Pyongyang, March 3", with its year if it has one."""
-    place: str | None = article["dateline"]
-    date: str | None = article["dateline_date"]  # "2005-03-03" or "----03-03"
-    if date is None:
-        return place
-    year, month, day = date[:4].strip("-"), int(date[-5:-3]), int(date[-2:])
-    said = f"{_MONTHS[month - 1]} {day}" + (f", {year}" if year else "")
-    return f"{place}, {said}" if place else said
-
-
 def render_article(article: dict[str, Any], width: int | None = None) -> str:
     """The whole article for reading: its facts, its body paragraph by paragraph, then each
     document it publishes with its points and holders. On a terminal of `width` columns no
@@ -125,7 +110,7 @@ def render_article(article: dict[str, Any], width: int | None = None) -> str:
     lines = [
         *(_wrapped(headline, "", width) if width else [printable(headline)]),
         *_field("Published", article["published"], width),
-        *_field("Dateline", _dateline(article), width),
+        *_field("Dateline", dateline_as_said(article), width),
         *_field("Source", source, width),
         f"Captures ({len(article['captures'])}):",
         *_captures(article["captures"], width),

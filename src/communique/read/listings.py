@@ -31,6 +31,7 @@ __all__ = [
     "all_parties",
     "article_detail",
     "articles",
+    "dateline_as_said",
     "declarations",
     "kind_name",
     "partial_date",
@@ -343,6 +344,23 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
         for point in declaration["points"]:
             del point["article_id"], point["declaration_id"]
     return found
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def dateline_as_said(article: Row) -> str | None:
+    """An article's dateline as the text gives it ("Pyongyang, March 3", with its year if it
+    has one), from `article_detail`'s place and reduced-form date."""
+    place: str | None = article["dateline"]
+    date: str | None = article["dateline_date"]  # "2005-03-03" or "----03-03"
+    if date is None:
+        return place
+    year, month, day = date[:4].strip("-"), int(date[-5:-3]), int(date[-2:])
+    said = f"{_MONTHS[month - 1]} {day}" + (f", {year}" if year else "")
+    return f"{place}, {said}" if place else said
 
 
 def article_detail(connection: sqlite3.Connection, article_id: int) -> Row | None:
