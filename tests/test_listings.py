@@ -273,6 +273,12 @@ def test_report_of_the_seed(cli: RunCli) -> None:
         "points_by_party": {"DPRK": 7, "Russia": 6},
         "points_by_rule": {"stance-subject": 7, "both-sides": 4, "document": 2},
         "documents_from_older_extraction": 0,
+        "snapshots": 0,
+        "archives_followed": 0,
+        "items_followed": 0,
+        "items_withdrawn": 0,
+        "items_alternating": 0,
+        "articles_superseded": 0,
     }
     assert cli("report").stdout.splitlines() == [
         "documents                   1",
@@ -302,4 +308,9 @@ def test_report_of_the_seed(cli: RunCli) -> None:
         "  both-sides                4",
         "  document                  2",
         "from an older extraction    0",
+        "snapshots                   0 (of 0 archive(s))",
+        "  items followed            0",
+        "  withdrawn now             0",
+        "  alternating               0",
+        "  articles superseded       0 (left out of listings unless --all-versions)",
     ]

@@ -31,17 +31,24 @@ STALE = (
 
 
 TABLES = [
+    "archives",
     "articles",
+    "changes",
     "declaration_parties",
     "declaration_points",
     "declarations",
     "documents",
+    "items",
     "parties",
     "point_parties",
     "point_topics",
+    "sightings",
     "signatories",
+    "snapshots",
     "sources",
+    "titles",
     "topics",
+    "versions",
 ]
 
 
@@ -99,11 +106,13 @@ def test_models_match_migrations(db_path: Path) -> None:
 
 def test_the_loader_writes_to_the_models_tables() -> None:
     """The store names its tables without importing the models (a load starts faster without
-    the ORM); the names must be the models' own, parents written before their children."""
-    from communique.load import rows
+    the ORM); the names must be the models' own, parents written before their children. The
+    snapshot history's tables are written when a snapshot is recorded."""
+    from communique.load import rows, snapshots
 
     shared = [rows.sources, rows.parties, rows.topics]
-    assert sorted([*shared, *rows._WRITE_ORDER]) == sorted(Base.metadata.tables)
+    written_elsewhere = list(snapshots.TABLES)
+    assert sorted([*shared, *rows._WRITE_ORDER, *written_elsewhere]) == sorted(Base.metadata.tables)
     written = list(rows._WRITE_ORDER)
     for table in rows._WRITE_ORDER:
         for key in Base.metadata.tables[table].foreign_keys:
@@ -250,14 +259,15 @@ def test_a_0001_database_upgrades_with_nothing_lost(revision_0001: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0001} to {revision_0001}.0001.bak before upgrading it\n"
         f"communique: upgrading {revision_0001} from revision 0001 to {HEAD_REVISION}\n"
-        "communique: applying revision 0002 (1 of 8)\n"
-        "communique: applying revision 0003 (2 of 8)\n"
-        "communique: applying revision 0004 (3 of 8)\n"
-        "communique: applying revision 0005 (4 of 8)\n"
-        "communique: applying revision 0006 (5 of 8)\n"
-        "communique: applying revision 0007 (6 of 8)\n"
-        "communique: applying revision 0008 (7 of 8)\n"
-        "communique: applying revision 0009 (8 of 8)\n"
+        "communique: applying revision 0002 (1 of 9)\n"
+        "communique: applying revision 0003 (2 of 9)\n"
+        "communique: applying revision 0004 (3 of 9)\n"
+        "communique: applying revision 0005 (4 of 9)\n"
+        "communique: applying revision 0006 (5 of 9)\n"
+        "communique: applying revision 0007 (6 of 9)\n"
+        "communique: applying revision 0008 (7 of 9)\n"
+        "communique: applying revision 0009 (8 of 9)\n"
+        "communique: applying revision 0010 (9 of 9)\n"
         "communique: run `communique reparse` to derive capture facts and topics of points"
         " and the dates of datelines from the documents already stored\n"
         + STALE.format("2 documents")
@@ -323,13 +333,14 @@ def test_a_0002_database_upgrades_with_nothing_lost(revision_0002: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0002} to {revision_0002}.0002.bak before upgrading it\n"
         f"communique: upgrading {revision_0002} from revision 0002 to {HEAD_REVISION}\n"
-        "communique: applying revision 0003 (1 of 7)\n"
-        "communique: applying revision 0004 (2 of 7)\n"
-        "communique: applying revision 0005 (3 of 7)\n"
-        "communique: applying revision 0006 (4 of 7)\n"
-        "communique: applying revision 0007 (5 of 7)\n"
-        "communique: applying revision 0008 (6 of 7)\n"
-        "communique: applying revision 0009 (7 of 7)\n"
+        "communique: applying revision 0003 (1 of 8)\n"
+        "communique: applying revision 0004 (2 of 8)\n"
+        "communique: applying revision 0005 (3 of 8)\n"
+        "communique: applying revision 0006 (4 of 8)\n"
+        "communique: applying revision 0007 (5 of 8)\n"
+        "communique: applying revision 0008 (6 of 8)\n"
+        "communique: applying revision 0009 (7 of 8)\n"
+        "communique: applying revision 0010 (8 of 8)\n"
         "communique: run `communique reparse` to derive topics of points and the dates of"
         " datelines from the documents already stored\n" + STALE.format("2 documents")
     )
@@ -389,12 +400,13 @@ def test_a_0003_database_upgrades_with_nothing_lost(revision_0003: Path, cli: Ru
     assert result.stderr == (
         f"communique: backing up {revision_0003} to {revision_0003}.0003.bak before upgrading it\n"
         f"communique: upgrading {revision_0003} from revision 0003 to {HEAD_REVISION}\n"
-        "communique: applying revision 0004 (1 of 6)\n"
-        "communique: applying revision 0005 (2 of 6)\n"
-        "communique: applying revision 0006 (3 of 6)\n"
-        "communique: applying revision 0007 (4 of 6)\n"
-        "communique: applying revision 0008 (5 of 6)\n"
-        "communique: applying revision 0009 (6 of 6)\n" + DATELINES + STALE.format("2 documents")
+        "communique: applying revision 0004 (1 of 7)\n"
+        "communique: applying revision 0005 (2 of 7)\n"
+        "communique: applying revision 0006 (3 of 7)\n"
+        "communique: applying revision 0007 (4 of 7)\n"
+        "communique: applying revision 0008 (5 of 7)\n"
+        "communique: applying revision 0009 (6 of 7)\n"
+        "communique: applying revision 0010 (7 of 7)\n" + DATELINES + STALE.format("2 documents")
     )
     assert [(hit["type"], hit["id"]) for hit in json.loads(result.stdout)] == [
         ("point", 4),
@@ -478,11 +490,12 @@ def test_a_0004_database_upgrades_and_reparse_stale_gives_a_fresh_loads_rows(
     assert result.stderr == (
         f"communique: backing up {revision_0004} to {revision_0004}.0004.bak before upgrading it\n"
         f"communique: upgrading {revision_0004} from revision 0004 to {HEAD_REVISION}\n"
-        "communique: applying revision 0005 (1 of 5)\n"
-        "communique: applying revision 0006 (2 of 5)\n"
-        "communique: applying revision 0007 (3 of 5)\n"
-        "communique: applying revision 0008 (4 of 5)\n"
-        "communique: applying revision 0009 (5 of 5)\n" + DATELINES + STALE.format("2 documents")
+        "communique: applying revision 0005 (1 of 6)\n"
+        "communique: applying revision 0006 (2 of 6)\n"
+        "communique: applying revision 0007 (3 of 6)\n"
+        "communique: applying revision 0008 (4 of 6)\n"
+        "communique: applying revision 0009 (5 of 6)\n"
+        "communique: applying revision 0010 (6 of 6)\n" + DATELINES + STALE.format("2 documents")
     )
     # Nothing lost; the new columns say the rows came from an extraction that kept no rules.
     assert sql(revision_0004, COUNTS) == counts
@@ -599,7 +612,7 @@ def test_0007_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: 
 
 
 def test_0008_downgrades_and_upgrades_again_with_data(revision_0004: Path, cli: RunCli) -> None:
-    assert cli("db", "upgrade").exit_code == 0
+    assert cli("db", "upgrade", "0008").exit_code == 0
     views = "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"
     assert sql(revision_0004, views) == [
         ("article_overview",),

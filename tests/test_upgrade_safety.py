@@ -82,21 +82,23 @@ def test_db_upgrade_backs_up_too_unless_told_not_to(cli: RunCli, tmp_path: Path)
     kept = cli("--db", str(first), "db", "upgrade")
     assert kept.exit_code == 0, kept.output
     assert kept.stderr == _backing_up(first, "first.db.0003.bak") + (
-        "communique: applying revision 0004 (1 of 6)\ncommunique: applying revision 0005 (2 of 6)\n"
-        "communique: applying revision 0006 (3 of 6)\n"
-        "communique: applying revision 0007 (4 of 6)\n"
-        "communique: applying revision 0008 (5 of 6)\n"
-        "communique: applying revision 0009 (6 of 6)\n" + DATELINES
+        "communique: applying revision 0004 (1 of 7)\ncommunique: applying revision 0005 (2 of 7)\n"
+        "communique: applying revision 0006 (3 of 7)\n"
+        "communique: applying revision 0007 (4 of 7)\n"
+        "communique: applying revision 0008 (5 of 7)\n"
+        "communique: applying revision 0009 (6 of 7)\n"
+        "communique: applying revision 0010 (7 of 7)\n" + DATELINES
     )
     assert kept.stdout == f"{first}: 0003 -> {HEAD_REVISION}\n"
     skipped = cli("--db", str(second), "db", "upgrade", "--no-backup")
     assert skipped.exit_code == 0, skipped.output
     assert skipped.stderr == (
-        "communique: applying revision 0004 (1 of 6)\ncommunique: applying revision 0005 (2 of 6)\n"
-        "communique: applying revision 0006 (3 of 6)\n"
-        "communique: applying revision 0007 (4 of 6)\n"
-        "communique: applying revision 0008 (5 of 6)\n"
-        "communique: applying revision 0009 (6 of 6)\n" + DATELINES
+        "communique: applying revision 0004 (1 of 7)\ncommunique: applying revision 0005 (2 of 7)\n"
+        "communique: applying revision 0006 (3 of 7)\n"
+        "communique: applying revision 0007 (4 of 7)\n"
+        "communique: applying revision 0008 (5 of 7)\n"
+        "communique: applying revision 0009 (6 of 7)\n"
+        "communique: applying revision 0010 (7 of 7)\n" + DATELINES
     )
     assert skipped.stdout == f"{second}: 0003 -> {HEAD_REVISION}\n"
     assert sorted(path.name for path in tmp_path.glob("*.bak")) == ["first.db.0003.bak"]
@@ -112,12 +114,13 @@ def test_no_backup_of_a_new_an_empty_or_a_current_database(cli: RunCli, tmp_path
     assert upgraded.exit_code == 0
     assert upgraded.stderr == (
         f"communique: upgrading {empty} from revision 0003 to {HEAD_REVISION}\n"
-        "communique: applying revision 0004 (1 of 6)\n"
-        "communique: applying revision 0005 (2 of 6)\n"
-        "communique: applying revision 0006 (3 of 6)\n"
-        "communique: applying revision 0007 (4 of 6)\n"
-        "communique: applying revision 0008 (5 of 6)\n"
-        "communique: applying revision 0009 (6 of 6)\n"
+        "communique: applying revision 0004 (1 of 7)\n"
+        "communique: applying revision 0005 (2 of 7)\n"
+        "communique: applying revision 0006 (3 of 7)\n"
+        "communique: applying revision 0007 (4 of 7)\n"
+        "communique: applying revision 0008 (5 of 7)\n"
+        "communique: applying revision 0009 (6 of 7)\n"
+        "communique: applying revision 0010 (7 of 7)\n"
     )
     assert cli("seed").exit_code == 0
     assert cli("articles").stderr == ""  # at head already
@@ -153,8 +156,8 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(cli: RunCli, db_path: Path) 
     assert result.stderr == (
         _backing_up(db_path, copy.name)
         + f"communique: upgrading {db_path} from revision 0001 to {HEAD_REVISION}\n"
-        "communique: applying revision 0002 (1 of 8)\n"
-        "communique: applying revision 0003 (2 of 8)\n"
+        "communique: applying revision 0002 (1 of 9)\n"
+        "communique: applying revision 0003 (2 of 9)\n"
         f"Error: {db_path}: the upgrade from revision 0001 to {HEAD_REVISION} failed"
         " (view article_overview already exists); the database is as it was;"
         f" the copy taken before is {copy}\n"

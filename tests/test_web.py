@@ -108,7 +108,7 @@ def test_the_page_reader_takes_headings_prose_and_column_rows() -> None:
     assert tables["a"]["columns"] == {"id": "key", "p": "in a: both <b>"}
     assert tables["b"]["columns"] == {"id": "key"}
     assert tables["a"]["description_html"] == (
-        "<p>One row per *pair*; see x.</p><p>After the table.</p>"
+        "<p>One row per <em>pair</em>; see x.</p><p>After the table.</p>"
     )
 
 
@@ -394,3 +394,54 @@ def test_the_article_page_and_a_search_in_a_real_browser(seeded: Path, tmp_path:
         finally:
             chrome.quit()
     assert (tmp_path / "article.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_the_article_page_shows_captured_text_as_text(tmp_path: Path) -> None:
+    """A captured link that is no web address is shown, never followed; control characters
+    show as escapes; a name with spaces and accents still reaches its pages."""
+    record = {
+        "topic": "Top News",
+        "headline": "Talks \x1b[31mHeld",
+        "link": "javascript:alert(document.domain)",
+        "date": 1722729600000,
+        "date_str": "2024-08-04",
+        "story_text": "Pyongyang, August 4 (KCNA) -- Talks were held.",
+    }
+    archive = tmp_path / "archive.json"
+    archive.write_text(json.dumps([record]), encoding="utf-8")
+    db = tmp_path / "my café.db"
+    assert run_console("--db", str(db), "seed", str(archive)).returncode == 0
+    with _communique_serve(db, tmp_path / "serve.log") as base:
+        root = base.rsplit("/", 1)[0]
+        plugins = [plugin["name"] for plugin in _json(f"{root}/-/plugins.json")]
+        assert "communique" in plugins
+        overview = _get(f"{root}/my+caf~C3~A9/article_overview")[1]
+        assert 'href="/my+caf~C3~A9/-/article/1"' in overview
+        status, page = _get(f"{root}/my+caf~C3~A9/-/article/1")
+        assert status == 200
+        assert 'href="javascript:' not in page
+        assert "(javascript:alert(document.domain))" in page
+        assert "Talks \\x1b[31mHeld" in page
+        assert "\x1b" not in page
+        assert _get(f"{root}/my+caf~C3~A9/-/article/99999999999999999999999")[0] == 404
+
+
+def test_serve_keeps_to_loopback_and_says_when_the_port_is_taken(seeded: Path) -> None:
+    _datasette()
+    wide = run_console("--db", str(seeded), "serve", "--", "--host", "0.0.0.0")
+    assert wide.returncode == 2
+    assert wide.stderr.splitlines()[-1] == (
+        "Error: --host: `communique serve` listens on 127.0.0.1 only (--port chooses the"
+        " port); docs/web.md says how to publish a read-only copy"
+    )
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run_console("--db", str(seeded), "serve", "--port", str(port))
+    assert busy.returncode == 1
+    assert busy.stderr == (
+        f"Error: cannot listen on 127.0.0.1:{port} (Address already in use);"
+        " choose another port with --port\n"
+    )

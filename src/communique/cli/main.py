@@ -9,7 +9,18 @@ from __future__ import annotations
 import click
 
 from communique import __version__
-from communique.cli import db, export, forget, listings, maintenance, query, search, seed, serve
+from communique.cli import (
+    db,
+    export,
+    forget,
+    history,
+    listings,
+    maintenance,
+    query,
+    search,
+    seed,
+    serve,
+)
 from communique.cli.context import AppContext
 from communique.cli.group import CommuniqueGroup
 
@@ -55,6 +66,8 @@ for command in (
     maintenance.check,
     maintenance.backup,
     forget.forget,
+    history.changes,
+    history.history,
     serve.serve,
     db.db,
 ):

@@ -196,6 +196,12 @@ _FILTERS = (
         metavar="SLUG|NAME",
         help="Points coded with this topic (see `communique report`).",
     ),
+    click.option(
+        "--all-versions",
+        is_flag=True,
+        help="Also texts that later snapshots of their archive superseded (by default only"
+        " each item's current version).",
+    ),
 )
 
 
@@ -220,6 +226,7 @@ def filters_from(options: dict[str, Any]) -> Filters:
         "kind",
         "section",
         "topic",
+        "all_versions",
     )
     if options.get("exact_party") and not options.get("party"):
         raise click.UsageError("--exact says how to read --party; give --party too")

@@ -10,9 +10,9 @@ import textwrap
 from typing import Any
 
 from communique.cli.display import printable
-from communique.read.listings import dateline_as_said
+from communique.read.listings import dateline_as_said, speaker
 
-__all__ = ["WIDTH", "render_article", "render_coverage"]
+__all__ = ["WIDTH", "render_article", "render_coverage", "render_history"]
 
 WIDTH = 88
 """The width `show` wraps to when it does not write to a terminal."""
@@ -91,12 +91,7 @@ def _attributed(attributions: list[dict[str, Any]]) -> str:
     by_rule: dict[str, list[str]] = {}
     for attribution in attributions:
         rule = attribution["rule"] or "rule not recorded"
-        party = attribution["party"]
-        if attribution["for_state"] != party:
-            # An organisation or person: say whom it speaks for ("DPRK Foreign Ministry [for
-            # DPRK]", "CPRF [for no state]").
-            party = f"{party} [for {attribution['for_state'] or 'no state'}]"
-        by_rule.setdefault(rule, []).append(party)
+        by_rule.setdefault(rule, []).append(speaker(attribution))
     return "; ".join(f"{', '.join(parties)} ({rule})" for rule, parties in by_rule.items())
 
 
@@ -115,6 +110,13 @@ def render_article(article: dict[str, Any], width: int | None = None) -> str:
         f"Captures ({len(article['captures'])}):",
         *_captures(article["captures"], width),
     ]
+    for item in article.get("items", []):
+        if item["followed"]:
+            state = "current version" if item["current"] else "superseded by a later version"
+            marks = [state] + [mark for mark in ("withdrawn", "alternating") if item[mark]]
+            lines.extend(
+                _field("Item", f"{item['url']} in {item['archive']} ({', '.join(marks)})", width)
+            )
     for paragraph in article["body"].split("\n\n"):
         lines.extend(["", *_wrapped(paragraph, "", width or WIDTH)])
     for declaration in article["declarations"]:
@@ -149,5 +151,83 @@ def render_coverage(coverage: dict[str, Any]) -> str:
         "  attributions by rule:",
         *_breakdown(coverage["points_by_rule"]),
         f"{'from an older extraction':<28}{coverage['documents_from_older_extraction']}",
+        f"{'snapshots':<28}{coverage['snapshots']} (of {coverage['archives_followed']} archive(s))",
+        f"  {'items followed':<26}{coverage['items_followed']}",
+        f"  {'withdrawn now':<26}{coverage['items_withdrawn']}",
+        f"  {'alternating':<26}{coverage['items_alternating']}",
+        f"  {'articles superseded':<26}{coverage['articles_superseded']}"
+        " (left out of listings unless --all-versions)",
     ]
     return "\n".join(lines)
+
+
+_CONTEXT = 8
+"""Unchanged words shown on each side of a change in a history's differences."""
+
+
+def _differences(operations: list[dict[str, str]]) -> list[str]:
+    """The changed stretches of text, each with a few unchanged words around it: deleted
+    words [-like this-], inserted words {+like this+}. A long unchanged run between two
+    changes is cut to its ends, and ends one stretch and begins the next."""
+    stretches: list[list[str]] = [[]]
+    last = len(operations) - 1
+    for index, operation in enumerate(operations):
+        if operation["op"] != "equal":
+            if operation["before"]:
+                stretches[-1].append(f"[-{operation['before']}-]")
+            if operation["after"]:
+                stretches[-1].append(f"{{+{operation['after']}+}}")
+            continue
+        words = operation["before"].split()
+        lead = words[:_CONTEXT] if index > 0 else []
+        tail = words[-_CONTEXT:] if index < last else []
+        if len(words) <= 2 * _CONTEXT and index not in (0, last):
+            stretches[-1].extend(words)
+            continue
+        stretches[-1].extend([*lead, "…"] if lead else [])
+        if index < last:
+            stretches.append(["…", *tail] if len(words) > len(tail) else list(tail))
+    return [" ".join(words) for words in stretches if any(w not in ("…",) for w in words)]
+
+
+def render_history(items: list[dict[str, Any]], width: int | None = None) -> str:
+    """An item's versions, changes and differences for reading: fitted to a terminal's
+    `width`, each fact whole on one line elsewhere (texts wrapped to `WIDTH`)."""
+    lines: list[str] = []
+
+    def put(text: str, indent: str = "") -> None:
+        lines.extend(
+            _wrapped(text, indent, width or WIDTH) if width or indent else [printable(text)]
+        )
+
+    for item in items:
+        if lines:
+            lines.append("")
+        marks = [mark for mark in ("alternating", "withdrawn") if item[mark]]
+        put(
+            f"Item {item['url']} in {item['archive']}" + (f" ({', '.join(marks)})" if marks else "")
+        )
+        for version in item["versions"]:
+            seen = ", ".join(version["seen"]) or "no snapshot (loaded before snapshots were kept)"
+            article = f"article {version['article_id']}" if version["article_id"] else "no text"
+            headlines = " / ".join(version["headlines"])
+            put(f"Version {version['number']}: {article}; seen {seen}", "  ")
+            if headlines:
+                put(headlines, "    ")
+        if item["changes"]:
+            put(
+                "Changes: " + ", ".join(f"{c['as_of']} {c['change']}" for c in item["changes"]),
+                "  ",
+            )
+        for difference in item["diffs"]:
+            put(f"Version {difference['from']} → {difference['to']}:", "  ")
+            stretches = _differences(difference["operations"])
+            for stretch in stretches or ["(the same words; only spacing differs)"]:
+                put(stretch, "    ")
+            for label, texts in (
+                ("point removed", difference["points_removed"]),
+                ("point added", difference["points_added"]),
+            ):
+                for text in texts:
+                    put(f"{label}: {text}", "    ")
+    return "\n".join(printable(line) for line in lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -34,6 +35,24 @@ if TYPE_CHECKING:
     metavar="MIB",
     help="Refuse a text file larger than this many MiB (an article is a few KiB).",
 )
+@click.option(
+    "--snapshot",
+    is_flag=True,
+    help="Load one JSON archive as the complete contents of its archive on --as-of, and work"
+    " out what changed (see `communique changes` and `communique history`).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="With --snapshot: the day the snapshot shows.",
+)
+@click.option(
+    "--archive",
+    metavar="NAME",
+    help="With --snapshot: the archive's name (default: the site of its records' links,"
+    " such as kcna.kp).",
+)
 @vocabulary_options
 @click.pass_obj
 def seed(
@@ -42,6 +61,9 @@ def seed(
     quiet: bool,
     jobs: int | None,
     max_size: int,
+    snapshot: bool,
+    as_of: dt.datetime | None,
+    archive: str | None,
     gazetteer: str | None,
     taxonomy: str | None,
 ) -> None:
@@ -52,9 +74,15 @@ def seed(
     of an archive) is stored whole or not at all; loading the same bytes again adds nothing.
     A manifest.toml beside the texts may give each file's capture URL and publication year.
 
+    With --snapshot --as-of DATE, the one FILE (a JSON archive) is what its archive held that
+    day: its records are loaded as usual, then the items that are new, edited, retitled,
+    withdrawn or restored since the archive's previous snapshot are recorded. Snapshots may
+    come in any order; the same snapshot again changes nothing.
+
     \b
     Example:
         communique seed captures/ kcna-2024.json article.txt
+        communique seed --snapshot --as-of 2024-08-05 headlines_2024-08-05.json
     """
     from communique.cli.display import printable, quoted
     from communique.inputs.files import captures, packaged_captures
@@ -74,6 +102,20 @@ def seed(
                 f"{result.outcome.value}: {origin} (document {result.document_id})", err=True
             )
 
+    if (as_of is not None or archive is not None) and not snapshot:
+        raise click.UsageError("--as-of and --archive go with --snapshot")
+    if snapshot and (as_of is None or len(paths) != 1 or paths[0] == "-"):
+        raise click.UsageError("--snapshot loads one FILE and needs --as-of YYYY-MM-DD")
+    read = None
+    if snapshot:
+        from pathlib import Path
+
+        from communique.load.snapshots import read_snapshot
+
+        try:
+            read = read_snapshot(Path(paths[0]))
+        except OSError as error:
+            raise click.ClickException(f"{quoted(paths[0])}: {error.strerror or error}") from None
     app.prepare(create=True)
     inputs = captures(list(paths), max_size << 20) if paths else packaged_captures()
     with _progress_bar(paths, quiet) as progress:
@@ -89,7 +131,21 @@ def seed(
         app.stopped(summary.stopped)
     click.echo(summary.line())
     if not summary.ok:
+        if read is not None:
+            app.notice("the snapshot is not recorded, since not all its records were loaded")
         raise SystemExit(ExitStatus.FAILURE)
+    if read is not None and as_of is not None:
+        from contextlib import closing
+
+        from communique.db.database import fold_log, write_connection
+        from communique.load.snapshots import record_snapshot
+
+        try:
+            with closing(write_connection(app.database)) as connection:
+                recorded = record_snapshot(connection, read, paths[0], as_of.date(), archive)
+        finally:
+            fold_log(app.database)
+        click.echo(printable(recorded.line()))
 
 
 _BAR_AFTER = 300

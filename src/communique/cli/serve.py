@@ -9,6 +9,8 @@ from communique.cli.context import AppContext
 __all__ = ["serve"]
 
 _LOOPBACK = "127.0.0.1"
+_WHERE = frozenset(["-h", "--host", "-p", "--port", "--uds"])
+"""Datasette's options for where it listens, which `serve` decides."""
 
 
 @click.command()
@@ -33,13 +35,28 @@ def serve(app: AppContext, port: int, datasette_options: tuple[str, ...]) -> Non
         communique serve --port 8080 -- --setting sql_time_limit_ms 5000
     """
     import importlib.util
+    import socket
 
+    for option in datasette_options:
+        if option.split("=", 1)[0] in _WHERE:
+            raise click.UsageError(
+                f"{option}: `communique serve` listens on {_LOOPBACK} only (--port chooses"
+                " the port); docs/web.md says how to publish a read-only copy"
+            )
     if importlib.util.find_spec("datasette") is None:
         raise click.ClickException(
             "Datasette is not installed; install the web extra: pip install 'communique[web]'"
         )
     if not app.database.exists():
         raise click.ClickException(f"no database at {app.database}; `communique seed` makes one")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((_LOOPBACK, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot listen on {_LOOPBACK}:{port} ({error.strerror or error});"
+                " choose another port with --port"
+            ) from None
     app.prepare()
     from datasette.cli import cli as datasette
 

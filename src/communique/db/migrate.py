@@ -318,6 +318,8 @@ TABLES_BY_REVISION = {
     ),
     "0002": ("declaration_parties",),
     "0003": ("topics", "point_topics"),
+    # Archives, items and versions are made again from the documents; snapshots are not.
+    "0010": ("snapshots", "sightings", "titles", "changes"),
 }
 """The tables each revision creates, which its downgrade drops with their rows."""
 

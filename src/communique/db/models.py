@@ -26,19 +26,27 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "CHANGE_KINDS",
     "DOCUMENT_STATUSES",
+    "Archive",
     "Article",
     "Base",
+    "Change",
     "Declaration",
     "DeclarationParty",
     "DeclarationPoint",
     "Document",
+    "Item",
     "Party",
     "PointParty",
     "PointTopic",
+    "Sighting",
     "Signatory",
+    "Snapshot",
     "Source",
+    "Title",
     "Topic",
+    "Version",
     "described_by_models",
 ]
 
@@ -331,3 +339,105 @@ class PointTopic(Base):
         ForeignKey("declaration_points.id", ondelete="CASCADE"), primary_key=True
     )
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, index=True)
+
+
+CHANGE_KINDS = ("new", "edited", "retitled", "withdrawn", "restored")
+"""What can happen to an item between one snapshot of its archive and the next (revision
+0010); docs/history.md defines each."""
+
+
+class Archive(Entity):
+    """A collection followed snapshot by snapshot, named when a snapshot is loaded (by default
+    the site of its records' links, `kcna.kp`)."""
+
+    __tablename__ = "archives"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Snapshot(Entity):
+    """The complete contents of an archive on one day, as one file gave them."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("archive_id", "as_of"),)
+
+    archive_id: Mapped[int] = mapped_column(ForeignKey("archives.id"), index=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    """Of the file's bytes: the same snapshot loaded again is recognised, another refused."""
+    records: Mapped[int] = mapped_column(Integer)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Item(Entity):
+    """A link within an archive, whatever texts it carried over time."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("archive_id", "url"),)
+
+    archive_id: Mapped[int] = mapped_column(ForeignKey("archives.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("versions.id", use_alter=True), index=True
+    )
+    """The version its latest snapshot saw (of several, the one first seen last), or its
+    latest document's for an item no snapshot has seen yet."""
+    withdrawn: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """Absent from the latest snapshot of its archive after having been present."""
+    alternating: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """Its texts went back to an earlier version: A→B→A is two versions and two edits."""
+
+
+class Version(Entity):
+    """One distinct text of an item (compared with runs of white space folded), and the first
+    document that carried it: the raw record, verbatim, as every input is stored."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("item_id", "text_sha256"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    current: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """Seen in the latest snapshot that holds its item (a link may carry several texts at
+    once); 0 for a text no snapshot saw."""
+
+
+class Title(Entity):
+    """One distinct headline of an item, as extraction cleans it ("" for none)."""
+
+    __tablename__ = "titles"
+    __table_args__ = (UniqueConstraint("item_id", "headline"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    headline: Mapped[str] = mapped_column(Text)
+
+
+class Sighting(Base):
+    """Which snapshot saw which version of an item under which headline: about one row per
+    item per snapshot (more where a link carries several texts in one snapshot)."""
+
+    __tablename__ = "sightings"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it once)
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True, index=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"), primary_key=True, index=True)
+
+
+class Change(Entity):
+    """What happened to an item between the previous snapshot of its archive (in as-of order)
+    and this one; kept in step with the snapshots whatever order they are loaded in."""
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "item_id"),
+        CheckConstraint(_one_of("change", CHANGE_KINDS), name="change"),
+    )
+
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    change: Mapped[str] = mapped_column(String(16))

@@ -16,7 +16,7 @@ from communique.errors import CommuniqueError, DatabaseMissing
 
 __all__ = ["FULL_TEXT", "HEAD_REVISION", "current_revision", "existing", "ready"]
 
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 """The newest migration; a test checks that it is Alembic's head. Knowing it without importing
 Alembic lets every command see at once whether a database needs migrating."""
 

@@ -210,6 +210,49 @@ def _failed(path: Path, error: sqlite3.Error) -> CommuniqueError:
     return CommuniqueError(f"{path}: forgetting failed ({reason}); nothing forgotten")
 
 
+def _forget_versions(cursor: sqlite3.Cursor, documents: frozenset[int]) -> None:
+    """Take back the versions the forgotten documents are (those made from documents stored
+    before snapshots were kept), and the items left without any. A version a snapshot saw is
+    part of that snapshot's record, which forgetting cannot take back: it is refused."""
+    keys = [str(document) for document in documents]
+    found = list(rows_in(cursor, "SELECT id, item_id FROM versions WHERE document_id", keys))
+    if not found:
+        return
+    versions = [str(version) for version, _ in found]
+    seen = list(
+        rows_in(cursor, "SELECT DISTINCT version_id FROM sightings WHERE version_id", versions)
+    )
+    if seen:
+        raise CommuniqueError(
+            f"{len(seen)} of the documents to forget are versions of archive items that"
+            " snapshots saw; forgetting a snapshot's records is not supported, nothing forgotten"
+        )
+    items = sorted({str(item) for _, item in found})
+    for start in range(0, len(versions), 500):
+        some = versions[start : start + 500]
+        marks = ", ".join("?" for _ in some)
+        cursor.execute(
+            f"UPDATE items SET current_version_id = NULL WHERE current_version_id IN ({marks})",
+            some,
+        )
+        cursor.execute(f"DELETE FROM versions WHERE id IN ({marks})", some)
+    for start in range(0, len(items), 500):
+        some = items[start : start + 500]
+        marks = ", ".join("?" for _ in some)
+        cursor.execute(
+            f"""UPDATE items SET current_version_id =
+                    (SELECT max(v.id) FROM versions v WHERE v.item_id = items.id)
+                WHERE id IN ({marks})""",
+            some,
+        )
+        cursor.execute(
+            f"""DELETE FROM items WHERE id IN ({marks}) AND current_version_id IS NULL
+                AND NOT EXISTS (SELECT 1 FROM titles t WHERE t.item_id = items.id)
+                AND NOT EXISTS (SELECT 1 FROM changes c WHERE c.item_id = items.id)""",
+            some,
+        )
+
+
 def forget(
     path: Path,
     shown: ForgetPlan,
@@ -246,6 +289,7 @@ def forget(
                 notice=notice,
             )
         cursor = driver.cursor()
+        _forget_versions(cursor, now.documents)
         _delete(cursor, "documents", now.documents)
         _delete(cursor, "articles", now.articles)
         for article, document in sorted(now.handed_over.items()):

@@ -15,6 +15,7 @@ from communique.errors import CommuniqueError
 
 __all__ = [
     "PARTY_IDS",
+    "SUPERSEDED",
     "DateBound",
     "Filters",
     "article_conditions",
@@ -67,6 +68,9 @@ class Filters:
     section: str | None = None
     topic: str | None = None
     """A topic slug."""
+    all_versions: bool = False
+    """Keep articles that snapshots show superseded by a newer text under every link they
+    had (see docs/history.md); by default only an item's current version is listed."""
 
     @property
     def empty(self) -> bool:
@@ -91,6 +95,7 @@ class Filters:
             "kind": self.kind,
             "section": self.section,
             "topic": self.topic,
+            "all_versions": int(self.all_versions),
         }
 
 
@@ -114,6 +119,17 @@ _DATES = """
                 coalesce(a.published_month, 1), coalesce(a.published_day, 1)) <= :until)))
   AND (:source IS NULL OR a.source_id = (SELECT id FROM sources WHERE slug = :source))
 """
+SUPERSEDED = """(EXISTS (SELECT 1 FROM documents vd JOIN versions vv ON vv.document_id = vd.id
+                WHERE vd.article_id = a.id AND NOT vv.current
+                  AND EXISTS (SELECT 1 FROM changes vc WHERE vc.item_id = vv.item_id))
+        AND NOT EXISTS (SELECT 1 FROM documents vd JOIN versions vv ON vv.document_id = vd.id
+                        WHERE vd.article_id = a.id AND vv.current))"""
+"""Whether snapshots superseded article `a`: one of its texts is a version of an item that
+snapshots follow which the item's latest snapshot no longer holds, and no item's latest
+snapshot holds it."""
+_CURRENT = f"""
+  AND (:all_versions OR NOT {SUPERSEDED})
+"""
 _SECTION = """
   AND (:section IS NULL OR EXISTS (SELECT 1 FROM documents sd
        WHERE sd.article_id = a.id AND sd.section = :section))
@@ -125,6 +141,7 @@ def article_conditions(*, by_section: bool = True) -> str:
     Without `by_section`, the caller tests the section of each document itself."""
     return (
         _DATES
+        + _CURRENT
         + (_SECTION if by_section else "")
         + """
   AND (:party IS NULL OR EXISTS (
@@ -153,6 +170,7 @@ def declaration_conditions() -> str:
     party or one of its points is held by it, is of the kind, or has a point of the topic."""
     return (
         _DATES
+        + _CURRENT
         + _SECTION
         + """
   AND (:party IS NULL OR EXISTS (
@@ -177,6 +195,7 @@ def point_conditions() -> str:
     """Conditions on a point `p` of declaration `dc` in article `a`."""
     return (
         _DATES
+        + _CURRENT
         + _SECTION
         + """
   AND (:party IS NULL OR EXISTS (SELECT 1 FROM point_parties fpp

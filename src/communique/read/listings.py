@@ -16,6 +16,7 @@ from communique.errors import CommuniqueError
 from communique.extract.records import EXTRACTION_VERSION
 from communique.read.filters import (
     PARTY_IDS,
+    SUPERSEDED,
     Filters,
     article_conditions,
     declaration_conditions,
@@ -38,6 +39,7 @@ __all__ = [
     "parties",
     "points",
     "sources",
+    "speaker",
 ]
 
 Row = dict[str, Any]
@@ -339,11 +341,23 @@ def _declarations(connection: sqlite3.Connection, article_id: int) -> list[Row]:
         )
         declaration["points"] = [
             {**point, "holders": held.get(point["id"], [])}
-            for point in points(connection, Filters(), declaration=declaration["id"]).rows
+            for point in points(
+                connection, Filters(all_versions=True), declaration=declaration["id"]
+            ).rows
         ]
         for point in declaration["points"]:
             del point["article_id"], point["declaration_id"]
     return found
+
+
+def speaker(holder: Row) -> str:
+    """A holder as readers are shown it: a state or organisation of states by its name, any
+    other party with whom it speaks for ("DPRK Foreign Ministry [for DPRK]", "CPRF [for no
+    state]")."""
+    party: str = holder["party"]
+    if holder["for_state"] == party:
+        return party
+    return f"{party} [for {holder['for_state'] or 'no state'}]"
 
 
 _MONTHS = (
@@ -397,6 +411,19 @@ def article_detail(connection: sqlite3.Connection, article_id: int) -> Row | Non
         {"id": article_id},
     )
     article["declarations"] = _declarations(connection, article_id)
+    # The archive items whose version this text is (snapshot history, revision 0010).
+    article["items"] = _rows(
+        connection,
+        """
+        SELECT ar.name AS archive, it.url, v.current,
+               it.withdrawn, it.alternating,
+               EXISTS (SELECT 1 FROM changes c WHERE c.item_id = it.id) AS followed
+        FROM versions v JOIN documents d ON d.id = v.document_id
+        JOIN items it ON it.id = v.item_id JOIN archives ar ON ar.id = it.archive_id
+        WHERE d.article_id = :id ORDER BY it.id
+        """,
+        {"id": article_id},
+    )
     return article
 
 
@@ -451,6 +478,30 @@ def coverage(connection: sqlite3.Connection) -> Row:
             " GROUP BY rule ORDER BY count(*) DESC, rule",
         ),
         "documents_from_older_extraction": stale_documents(connection),
+        **_history_coverage(connection),
+    }
+
+
+def _history_coverage(connection: sqlite3.Connection) -> Row:
+    """What snapshots recorded: the archives followed, their items, those withdrawn, and the
+    articles they superseded (which listings leave out unless --all-versions)."""
+    snapshots, archives = connection.execute(
+        "SELECT count(*), count(DISTINCT archive_id) FROM snapshots"
+    ).fetchone()
+    items, withdrawn, alternating = connection.execute(
+        "SELECT count(*), coalesce(sum(withdrawn), 0), coalesce(sum(alternating), 0)"
+        " FROM items it WHERE EXISTS (SELECT 1 FROM changes c WHERE c.item_id = it.id)"
+    ).fetchone()
+    (superseded,) = connection.execute(
+        f"SELECT count(*) FROM articles a WHERE {SUPERSEDED}"
+    ).fetchone()
+    return {
+        "snapshots": snapshots,
+        "archives_followed": archives,
+        "items_followed": items,
+        "items_withdrawn": withdrawn,
+        "items_alternating": alternating,
+        "articles_superseded": superseded,
     }
 
 

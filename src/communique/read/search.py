@@ -204,6 +204,16 @@ def _for_snippets(query: str) -> str:
     return f" {joins.pop()} ".join(distinct) if joins else distinct[0]
 
 
+def _superseded_stored(connection: sqlite3.Connection) -> bool:
+    return (
+        connection.execute(
+            "SELECT 1 FROM versions v WHERE NOT v.current"
+            " AND EXISTS (SELECT 1 FROM changes c WHERE c.item_id = v.item_id) LIMIT 1"
+        ).fetchone()
+        is not None
+    )
+
+
 def search(
     connection: sqlite3.Connection,
     query: str,
@@ -224,7 +234,9 @@ def search(
         )
     params = {**filters.params(), "query": query, "limit": limit}
     hits: list[dict[str, Any]] = []
-    unfiltered = filters.empty
+    # Ranked without conditions only when no condition could drop a hit: no filter, and no
+    # text that snapshots superseded (unless --all-versions keeps those too).
+    unfiltered = filters.empty and (filters.all_versions or not _superseded_stored(connection))
     # One read transaction: the snippets come from the same state of the file as the ranking,
     # whatever another process writes in between.
     own_transaction = not connection.in_transaction

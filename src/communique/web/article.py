@@ -6,10 +6,11 @@ Pure: the article as `communique show --format json` gives it in, the layout out
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Paragraph", "layout", "placed_points"]
+__all__ = ["Paragraph", "layout", "placed_points", "visible", "web_link"]
 
 
 @dataclass
@@ -18,6 +19,23 @@ class Paragraph:
 
     text: str
     points: list[dict[str, Any]] = field(default_factory=list)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text with its control characters (but line breaks and tabs) shown as escapes, as
+    the terminal shows them: captured text may carry any byte, and a reader should see it."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def web_link(url: str | None) -> str | None:
+    """The URL when a browser may follow it (http or https), else None: a captured link
+    could say `javascript:`, and is then shown as text, never as a link."""
+    if url and url.split(":", 1)[0].lower() in ("http", "https"):
+        return url
+    return None
 
 
 def _folded(text: str) -> str:

@@ -37,19 +37,20 @@ class SchemaPage:
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _CODE = re.compile(r"`([^`]+)`")
 _STRONG = re.compile(r"\*\*([^*]+)\*\*")
+_EMPHASIS = re.compile(r"(?<![*\w])\*([^*\s][^*]*)\*(?![*\w])")
 
 
 def plain(markdown: str) -> str:
     """The page's inline markdown as plain text: code marks, emphasis and link targets go
     (a link to another page of the manual means nothing in a browser on the data)."""
-    return _STRONG.sub(r"\1", _CODE.sub(r"\1", _LINK.sub(r"\1", markdown)))
+    return _EMPHASIS.sub(r"\1", _STRONG.sub(r"\1", _CODE.sub(r"\1", _LINK.sub(r"\1", markdown))))
 
 
 def as_html(markdown: str) -> str:
     """The page's inline markdown as HTML, every character of the text escaped."""
     text = html.escape(_LINK.sub(r"\1", markdown), quote=False)
     text = _CODE.sub(r"<code>\1</code>", text)
-    return _STRONG.sub(r"<strong>\1</strong>", text)
+    return _EMPHASIS.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", text))
 
 
 def _paragraphs(lines: list[str]) -> str:
@@ -117,7 +118,8 @@ def parse_schema_page(text: str) -> SchemaPage:
 
 
 _FACETS: dict[str, list[str]] = {
-    "article_overview": ["source", "sections"],
+    "article_overview": ["source"],
+    "change_overview": ["change", "archive", "as_of"],
     "point_overview": ["declaration_kind", "speaks_for", "source"],
     "declaration_overview": ["kind", "speaks_for", "source"],
     "documents": ["status", "format", "carrier_id"],
@@ -146,6 +148,7 @@ _SORTS: dict[str, tuple[str, str]] = {
     "article_overview": ("sort_desc", "published"),
     "declaration_overview": ("sort_desc", "published"),
     "point_overview": ("sort", "id"),
+    "change_overview": ("sort_desc", "as_of"),
 }
 
 _SEARCHED: dict[str, tuple[str, str]] = {
@@ -166,10 +169,11 @@ QUERIES: dict[str, dict[str, str]] = {
         ),
         "sql": """
 select po.ordinal, po.label, po.text,
-       (select group_concat(pa.short_name || ' (' || coalesce(pp.rule, 'rule unknown') || ')',
-                            '; ')
-          from point_parties pp join parties pa on pa.id = pp.party_id
-         where pp.point_id = po.id) as holders,
+       coalesce((select group_concat(pa.short_name || ' ('
+                                     || coalesce(pp.rule, 'rule not recorded') || ')', '; ')
+                   from point_parties pp join parties pa on pa.id = pp.party_id
+                  where pp.point_id = po.id),
+                'unknown: the text does not say') as holders,
        (select group_concat(t.slug, ', ')
           from point_topics pt join topics t on t.id = pt.topic_id
          where pt.point_id = po.id) as topics
@@ -272,7 +276,10 @@ def metadata(database: str, page: SchemaPage, columns_of: dict[str, list[str]]) 
         "databases": {
             database: {
                 "title": "communique: state-media articles and the declarations they publish",
-                "description_html": _html_paragraphs(page.description),
+                # The page's opening, less its words about itself ("This page describes...").
+                "description_html": _html_paragraphs(
+                    re.sub(r"\s*This page [^.]*\.", "", page.description)
+                ),
                 "tables": tables,
                 "queries": {
                     name: {**query, "sql": query["sql"].strip()} for name, query in QUERIES.items()

@@ -13,18 +13,19 @@ Datasette imports this module only when it runs; nothing else in communique impo
 from __future__ import annotations
 
 import sqlite3
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from communique.db.database import open_connection
-from communique.read.listings import article_detail, dateline_as_said
+from communique.read.listings import article_detail, dateline_as_said, speaker
 from communique.resources import schema_page
-from communique.web.article import layout, placed_points
+from communique.web.article import layout, placed_points, visible, web_link
 from communique.web.metadata import SchemaPage, metadata, parse_schema_page
 
 __all__: list[str] = []
@@ -36,6 +37,7 @@ _ARTICLE_LINKS = {
     ("article_overview", "id"),
     ("point_overview", "article_id"),
     ("declaration_overview", "article_id"),
+    ("change_overview", "article_id"),
 }
 """Cells that hold an article's id and link to its page."""
 
@@ -45,11 +47,12 @@ def _page() -> SchemaPage:
     return parse_schema_page(schema_page().read_text(encoding="utf-8"))
 
 
-@cache
-def _columns_of(path: str, mtime: float) -> dict[str, list[str]] | None:
+@lru_cache(maxsize=64)
+def _columns_of(path: str, changed: tuple[float, ...]) -> dict[str, list[str]] | None:
     """The tables and views of a communique file and their columns, or None for any other
-    file. Read once per change of the file (its modification time is part of the key)."""
-    del mtime
+    file. Read again when the file or its write-ahead log changes (their modification times
+    are part of the key: a schema change may sit in the log until a checkpoint)."""
+    del changed
     try:
         connection = open_connection(Path(path), readonly=True)
     except sqlite3.Error:
@@ -79,11 +82,15 @@ def _communique_columns(datasette: Any, database: str) -> dict[str, list[str]] |
     if found is None or not found.path:
         return None
     path = Path(found.path)
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
+    changed = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            changed.append(part.stat().st_mtime)
+        except OSError:
+            changed.append(0.0)
+    if not changed[0]:
         return None
-    return _columns_of(str(path.resolve()), mtime)
+    return _columns_of(str(path.resolve()), tuple(changed))
 
 
 @hookimpl
@@ -105,7 +112,7 @@ def render_cell(
     del row
     if (table, column) not in _ARTICLE_LINKS or not isinstance(value, int):
         return None
-    href = datasette.urls.path(f"/{database}/-/article/{value}")
+    href = f"{datasette.urls.database(database)}/-/article/{value}"
     return Markup(f'<a href="{escape(href)}" class="communique-article">{value}</a>')
 
 
@@ -121,8 +128,23 @@ def _read_article(article_id: int) -> Any:
     return read
 
 
+def _shown(value: Any) -> Any:
+    """The article's texts with control characters made visible, and each holder with the
+    words readers are shown for it (as `communique show` says them)."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_shown(item) for item in value]
+    if isinstance(value, dict):
+        shown = {key: _shown(item) for key, item in value.items()}
+        if "party" in value and "for_state" in value:
+            shown["label"] = visible(speaker(value))
+        return shown
+    return value
+
+
 async def _article_page(datasette: Any, request: Any) -> Response:
-    name = request.url_vars["database"]
+    name = tilde_decode(request.url_vars["database"])
     try:
         database = datasette.get_database(name)
     except KeyError:
@@ -131,12 +153,22 @@ async def _article_page(datasette: Any, request: Any) -> Response:
         raise NotFound(f"{name} is not a communique database")
     await datasette.ensure_permissions(
         request.actor,
-        [("view-table", (name, "articles")), ("view-database", name), "view-instance"],
+        [
+            *(
+                ("view-table", (name, table))
+                for table in ("articles", "documents", "declarations", "parties", "signatories")
+            ),
+            ("view-database", name),
+            "view-instance",
+        ],
     )
     article_id = int(request.url_vars["id"])
     article = await database.execute_fn(_read_article(article_id))
     if article is None:
         raise NotFound(f"no article with id {article_id}")
+    article = _shown(article)
+    for capture in article["captures"]:
+        capture["link"] = web_link(capture["url"])
     paragraphs = layout(article)
     return Response.html(
         await datasette.render_template(
@@ -148,6 +180,7 @@ async def _article_page(datasette: Any, request: Any) -> Response:
                 "placed": placed_points(paragraphs),
                 "dateline": dateline_as_said(article),
                 "overview": datasette.urls.table(name, "article_overview"),
+                "database_url": datasette.urls.database(name),
             },
             request=request,
         )
@@ -156,4 +189,5 @@ async def _article_page(datasette: Any, request: Any) -> Response:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/(?P<database>[^/]+)/-/article/(?P<id>[0-9]+)$", _article_page)]
+    # An id beyond SQLite's integers cannot name an article: such paths are not found.
+    return [(r"^/(?P<database>[^/]+)/-/article/(?P<id>[0-9]{1,18})$", _article_page)]

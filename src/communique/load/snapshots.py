@@ -1,0 +1,361 @@
+"""Recording a snapshot: which versions of which items an archive held on one day, and what
+changed since the snapshot before it.
+
+The snapshot's records are loaded first, as any archive's are (each a document, stored once);
+this module then records, in one transaction, the snapshot, its items, versions, headlines and
+sightings, and brings the archive's changes up to date from this snapshot on, in as-of order.
+Changes depend only on the snapshots stored, never on the order they came in: loading them
+in any order gives the same history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from communique.db.database import rows_in
+from communique.errors import CommuniqueError, InputRefused
+from communique.extract.snapshots import Sighted, archive_name, sighted
+from communique.inputs.json_archives import ArchiveProblem, read_archive
+
+__all__ = ["SnapshotResult", "read_snapshot", "record_snapshot"]
+
+CHANGE_ORDER = ("new", "edited", "retitled", "withdrawn", "restored")
+
+TABLES = ("archives", "snapshots", "items", "versions", "titles", "sightings", "changes")
+"""The tables a snapshot writes, and nothing else does."""
+
+
+@dataclass(frozen=True)
+class SnapshotRecords:
+    """A snapshot file read: its sha256, and each record's document sha256 and sighting."""
+
+    sha256: str
+    records: list[tuple[str, Sighted]]
+
+
+@dataclass
+class SnapshotResult:
+    archive: str
+    as_of: dt.date
+    unchanged: bool = False
+    """The same snapshot was loaded before: nothing was written."""
+    changes: Counter[str] = field(default_factory=Counter)
+    """The changes since the snapshot before it, by kind."""
+    previous: dt.date | None = None
+    later: int = 0
+    """How many later snapshots' changes were worked out again (a snapshot loaded late)."""
+
+    def line(self) -> str:
+        counts = ", ".join(f"{self.changes[kind]} {kind}" for kind in CHANGE_ORDER)
+        since = f"since {self.previous.isoformat()}" if self.previous else "first snapshot"
+        head = f"snapshot of {self.archive} as of {self.as_of.isoformat()}"
+        if self.unchanged:
+            return f"{head}: already loaded, unchanged"
+        later = (
+            f"; changes of {self.later} later snapshot(s) worked out again" if self.later else ""
+        )
+        return f"{head} ({since}): {counts}{later}"
+
+
+def read_snapshot(path: Path) -> SnapshotRecords:
+    """Every record of the file with its sighting; a file that cannot be read whole is
+    refused, since a snapshot is the archive's complete contents."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    records: list[tuple[str, Sighted]] = []
+    for item in read_archive(path):
+        if isinstance(item, ArchiveProblem):
+            where = f"record {item.index}: " if item.index is not None else ""
+            raise InputRefused(f"{path}: {where}{item.reason}; a snapshot must be read whole")
+        seen = sighted(item.record)
+        if seen is None:
+            raise InputRefused(
+                f"{path}: record {item.index} has no link; every record of a snapshot needs one"
+            )
+        records.append((hashlib.sha256(item.text.encode("utf-8")).hexdigest(), seen))
+    return SnapshotRecords(digest.hexdigest(), records)
+
+
+def _get_or_add(
+    cursor: sqlite3.Cursor, table: str, columns: tuple[str, str], keys: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], int]:
+    """The ids of rows of `table` keyed by (parent id, text), adding those missing."""
+    wanted = set(keys)
+    parent, text = columns
+    cursor.executemany(
+        f"INSERT OR IGNORE INTO {table} ({parent}, {text}) VALUES (?, ?)", sorted(wanted)
+    )
+    parents = sorted({str(key[0]) for key in wanted})
+    query = f"SELECT {parent}, {text}, id FROM {table} WHERE {parent}"
+    return {(row[0], row[1]): row[2] for row in rows_in(cursor, query, parents)}
+
+
+def _state(cursor: sqlite3.Cursor, snapshot_id: int) -> dict[int, tuple[frozenset[int], ...]]:
+    """What a snapshot saw of each item: its versions and its headlines."""
+    versions: dict[int, set[int]] = {}
+    titles: dict[int, set[int]] = {}
+    for item_id, version_id, title_id in cursor.execute(
+        "SELECT v.item_id, si.version_id, si.title_id FROM sightings si"
+        " JOIN versions v ON v.id = si.version_id WHERE si.snapshot_id = ?",
+        [snapshot_id],
+    ):
+        versions.setdefault(item_id, set()).add(version_id)
+        titles.setdefault(item_id, set()).add(title_id)
+    return {item: (frozenset(versions[item]), frozenset(titles[item])) for item in versions}
+
+
+def _seen_before(cursor: sqlite3.Cursor, item_id: int, archive_id: int, as_of: str) -> bool:
+    return (
+        cursor.execute(
+            "SELECT 1 FROM versions v JOIN sightings si ON si.version_id = v.id"
+            " JOIN snapshots sn ON sn.id = si.snapshot_id"
+            " WHERE v.item_id = ? AND sn.archive_id = ? AND sn.as_of < ? LIMIT 1",
+            [item_id, archive_id, as_of],
+        ).fetchone()
+        is not None
+    )
+
+
+def _rework_changes(cursor: sqlite3.Cursor, archive_id: int, as_of: str) -> tuple[set[int], int]:
+    """Work out the archive's changes again from the snapshot as of `as_of` on, pair by pair
+    in as-of order. Returns the items whose changes were touched, and how many snapshots
+    after `as_of` were worked out again."""
+    snapshots = cursor.execute(
+        "SELECT id, as_of FROM snapshots WHERE archive_id = ? ORDER BY as_of", [archive_id]
+    ).fetchall()
+    start = next(index for index, (_, date) in enumerate(snapshots) if date >= as_of)
+    affected = snapshots[start:]
+    marks = ", ".join("?" for _ in affected)
+    ids = [snapshot_id for snapshot_id, _ in affected]
+    touched = {
+        item
+        for (item,) in cursor.execute(
+            f"SELECT item_id FROM changes WHERE snapshot_id IN ({marks})", ids
+        )
+    }
+    cursor.execute(f"DELETE FROM changes WHERE snapshot_id IN ({marks})", ids)
+    before = _state(cursor, snapshots[start - 1][0]) if start else {}
+    rows: list[tuple[int, int, str]] = []
+    for snapshot_id, date in affected:
+        now = _state(cursor, snapshot_id)
+        for item, (versions, titles) in now.items():
+            if item not in before:
+                kind = "restored" if _seen_before(cursor, item, archive_id, date) else "new"
+            elif before[item][0] != versions:
+                kind = "edited"
+            elif before[item][1] != titles:
+                kind = "retitled"
+            else:
+                continue
+            rows.append((snapshot_id, item, kind))
+        rows.extend((snapshot_id, item, "withdrawn") for item in before.keys() - now.keys())
+        before = now
+    cursor.executemany("INSERT INTO changes (snapshot_id, item_id, change) VALUES (?, ?, ?)", rows)
+    touched.update(item for _, item, _ in rows)
+    return touched, len(affected) - 1
+
+
+def _update_items(cursor: sqlite3.Cursor, items: set[int]) -> None:
+    """Bring the items' current version, withdrawn mark and alternation up to date. The
+    current version is the one the latest snapshot saw; of several, the one first seen
+    last (the newest text), whatever order the snapshots were loaded in."""
+    ordered = sorted(items)
+    for start in range(0, len(ordered), 500):
+        some = ordered[start : start + 500]
+        marks = ", ".join("?" for _ in some)
+        cursor.execute(
+            f"""UPDATE items SET
+                current_version_id = coalesce((
+                    SELECT si.version_id FROM versions v
+                    JOIN sightings si ON si.version_id = v.id
+                    JOIN snapshots sn ON sn.id = si.snapshot_id
+                    WHERE v.item_id = items.id
+                    ORDER BY sn.as_of DESC,
+                             (SELECT min(first.as_of) FROM sightings fs
+                                JOIN snapshots first ON first.id = fs.snapshot_id
+                               WHERE fs.version_id = v.id) DESC,
+                             v.text_sha256
+                    LIMIT 1), current_version_id),
+                withdrawn = coalesce((
+                    SELECT c.change = 'withdrawn' FROM changes c
+                    JOIN snapshots sn ON sn.id = c.snapshot_id
+                    WHERE c.item_id = items.id ORDER BY sn.as_of DESC LIMIT 1), 0)
+            WHERE id IN ({marks})""",
+            some,
+        )
+        cursor.execute(
+            f"""UPDATE versions SET current = EXISTS (
+                    SELECT 1 FROM sightings si JOIN snapshots sn ON sn.id = si.snapshot_id
+                    WHERE si.version_id = versions.id AND sn.as_of = (
+                        SELECT max(last.as_of) FROM versions other
+                        JOIN sightings ls ON ls.version_id = other.id
+                        JOIN snapshots last ON last.id = ls.snapshot_id
+                        WHERE other.item_id = versions.item_id))
+            WHERE item_id IN ({marks})""",
+            some,
+        )
+        sequences: dict[int, dict[str, set[int]]] = {}
+        for item_id, as_of, version_id in cursor.execute(
+            f"""SELECT v.item_id, sn.as_of, si.version_id FROM versions v
+                JOIN sightings si ON si.version_id = v.id
+                JOIN snapshots sn ON sn.id = si.snapshot_id
+                WHERE v.item_id IN ({marks})""",
+            some,
+        ):
+            sequences.setdefault(item_id, {}).setdefault(as_of, set()).add(version_id)
+        cursor.executemany(
+            "UPDATE items SET alternating = ? WHERE id = ?",
+            [(_alternates(sequences.get(item, {})), item) for item in some],
+        )
+
+
+def _alternates(texts_by_day: dict[str, set[int]]) -> bool:
+    """Whether the item's texts went back to texts it had before another text came between."""
+    runs: list[frozenset[int]] = []
+    for day in sorted(texts_by_day):
+        texts = frozenset(texts_by_day[day])
+        if not runs or runs[-1] != texts:
+            runs.append(texts)
+    return len(runs) != len(set(runs))
+
+
+def record_snapshot(
+    connection: sqlite3.Connection,
+    read: SnapshotRecords,
+    origin: str,
+    as_of: dt.date,
+    archive: str | None,
+) -> SnapshotResult:
+    """Record the snapshot read from `origin`, whose records are all stored as documents,
+    in one transaction on `connection` (a write connection, outside any transaction)."""
+    if not read.records:
+        raise InputRefused(f"{origin}: the snapshot holds no record")
+    name = (
+        archive or Counter(archive_name(seen.url) for _, seen in read.records).most_common(1)[0][0]
+    )
+    result = SnapshotResult(name, as_of)
+    day = as_of.isoformat()
+    with closing(connection.cursor()) as cursor:
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.execute("INSERT OR IGNORE INTO archives (name) VALUES (?)", [name])
+            (archive_id,) = cursor.execute(
+                "SELECT id FROM archives WHERE name = ?", [name]
+            ).fetchone()
+            stored = cursor.execute(
+                "SELECT sha256, origin FROM snapshots WHERE archive_id = ? AND as_of = ?",
+                [archive_id, day],
+            ).fetchone()
+            if stored is not None:
+                if stored[0] != read.sha256:
+                    raise CommuniqueError(
+                        f"{origin}: another snapshot of {name} as of {day} is already loaded"
+                        f" (from {stored[1]}); give this one another --as-of or --archive"
+                    )
+                cursor.execute("ROLLBACK")
+                result.unchanged = True
+                return result
+            documents = _document_ids(cursor, [sha for sha, _ in read.records])
+            urls = sorted({seen.url for _, seen in read.records})
+            cursor.executemany(
+                "INSERT OR IGNORE INTO items (archive_id, url) VALUES (?, ?)",
+                [(archive_id, url) for url in urls],
+            )
+            items: dict[str, int] = dict(
+                cursor.execute("SELECT url, id FROM items WHERE archive_id = ?", [archive_id])
+            )
+            versions = _versions(cursor, read, items, documents)
+            titles = _get_or_add(
+                cursor,
+                "titles",
+                ("item_id", "headline"),
+                ((items[seen.url], seen.headline) for _, seen in read.records),
+            )
+            (snapshot_id,) = cursor.execute(
+                "INSERT INTO snapshots (archive_id, as_of, origin, sha256, records, loaded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                [
+                    archive_id,
+                    day,
+                    origin,
+                    read.sha256,
+                    len(read.records),
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
+                ],
+            ).fetchone()
+            cursor.executemany(
+                "INSERT OR IGNORE INTO sightings (snapshot_id, version_id, title_id)"
+                " VALUES (?, ?, ?)",
+                {
+                    (
+                        snapshot_id,
+                        versions[(items[seen.url], seen.text_sha256)],
+                        titles[(items[seen.url], seen.headline)],
+                    )
+                    for _, seen in read.records
+                },
+            )
+            touched, result.later = _rework_changes(cursor, archive_id, day)
+            _update_items(cursor, touched)
+            result.changes = Counter(
+                kind
+                for (kind,) in cursor.execute(
+                    "SELECT change FROM changes WHERE snapshot_id = ?", [snapshot_id]
+                )
+            )
+            previous = cursor.execute(
+                "SELECT max(as_of) FROM snapshots WHERE archive_id = ? AND as_of < ?",
+                [archive_id, day],
+            ).fetchone()[0]
+            result.previous = dt.date.fromisoformat(previous) if previous else None
+            cursor.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                cursor.execute("ROLLBACK")
+            raise
+    return result
+
+
+def _document_ids(cursor: sqlite3.Cursor, shas: list[str]) -> dict[str, int]:
+    from communique.db.database import stored_documents
+
+    wanted = sorted(set(shas))
+    found = {sha: stored[0] for sha, stored in stored_documents(cursor, wanted).items()}
+    if len(found) != len(wanted):
+        raise CommuniqueError(
+            f"{len(wanted) - len(found)} record(s) of the snapshot are not stored; the snapshot"
+            " is not recorded"
+        )
+    return found
+
+
+def _versions(
+    cursor: sqlite3.Cursor,
+    read: SnapshotRecords,
+    items: dict[str, int],
+    documents: dict[str, int],
+) -> dict[tuple[int, str], int]:
+    """The version of each (item, text), adding new ones with the first record's document."""
+    first: dict[tuple[int, str], int] = {}
+    for sha, seen in read.records:
+        first.setdefault((items[seen.url], seen.text_sha256), documents[sha])
+    item_ids = sorted({str(item) for item, _ in first})
+    query = "SELECT item_id, text_sha256, id FROM versions WHERE item_id"
+    found = {(row[0], row[1]): row[2] for row in rows_in(cursor, query, item_ids)}
+    missing = [(key, document) for key, document in first.items() if key not in found]
+    for (item_id, text_sha), document_id in missing:
+        (found[(item_id, text_sha)],) = cursor.execute(
+            "INSERT INTO versions (item_id, text_sha256, document_id) VALUES (?, ?, ?)"
+            " RETURNING id",
+            [item_id, text_sha, document_id],
+        ).fetchone()
+    return found
