@@ -14,7 +14,11 @@ from communique.cli.context import AppContext, ExitStatus
 from communique.cli.options import Integer, extractor_for, vocabulary_options
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
+
+    from communique.inputs.files import Capture, InputProblem
+    from communique.load.snapshots import SnapshotRecords
 
 
 @click.command()
@@ -106,18 +110,15 @@ def seed(
         raise click.UsageError("--as-of and --archive go with --snapshot")
     if snapshot and (as_of is None or len(paths) != 1 or paths[0] == "-"):
         raise click.UsageError("--snapshot loads one FILE and needs --as-of YYYY-MM-DD")
-    read = None
+    read: SnapshotRecords | None = None
+    inputs: Iterable[Capture | InputProblem]
     if snapshot:
-        from pathlib import Path
-
-        from communique.load.snapshots import read_snapshot
-
-        try:
-            read = read_snapshot(Path(paths[0]))
-        except OSError as error:
-            raise click.ClickException(f"{quoted(paths[0])}: {error.strerror or error}") from None
+        # Read before the database is made: a snapshot that cannot be read whole is refused
+        # with nothing written.
+        read, inputs = _snapshot_inputs(app, paths[0])
+    else:
+        inputs = captures(list(paths), max_size << 20) if paths else packaged_captures()
     app.prepare(create=True)
-    inputs = captures(list(paths), max_size << 20) if paths else packaged_captures()
     with _progress_bar(paths, quiet) as progress:
         summary = load(
             app.database,
@@ -127,6 +128,9 @@ def seed(
             progress,
             jobs=jobs or default_jobs(),
         )
+    if read is not None:
+        # Records stored already were not read again: they are as unchanged as ever.
+        summary.unchanged += len(read.records) - len(read.unstored)
     if summary.stopped is not None:
         app.stopped(summary.stopped)
     click.echo(summary.line())
@@ -146,6 +150,33 @@ def seed(
         finally:
             fold_log(app.database)
         click.echo(printable(recorded.line()))
+
+
+def _snapshot_inputs(app: AppContext, given: str) -> tuple[SnapshotRecords, list[Capture]]:
+    """The snapshot read once, and captures of its records not stored yet: a daily snapshot
+    of an archive already loaded costs little more than reading the file."""
+    from contextlib import closing
+    from pathlib import Path
+
+    from communique.cli.display import quoted
+    from communique.db.database import connect, stored_documents
+    from communique.inputs.files import archive_record_capture
+    from communique.load.snapshots import read_snapshot
+
+    path = Path(given)
+    try:
+        if not app.database.exists():
+            read = read_snapshot(path)
+        else:
+            with closing(connect(app.database, readonly=True)) as connection:
+                cursor = connection.cursor()
+                read = read_snapshot(path, lambda shas: set(stored_documents(cursor, shas)))
+    except OSError as error:
+        raise click.ClickException(f"{quoted(given)}: {error.strerror or error}") from None
+    origin = str(path.resolve())
+    return read, [
+        archive_record_capture(origin, index, text, link) for index, text, link in read.unstored
+    ]
 
 
 _BAR_AFTER = 300

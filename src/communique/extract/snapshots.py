@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from communique.extract.archive import link_host
 from communique.extract.text import clean_headline
 
 __all__ = ["Sighted", "archive_name", "folded_sha256", "sighted"]
@@ -47,7 +48,4 @@ def sighted(record: dict[str, Any]) -> Sighted | None:
 
 def archive_name(url: str) -> str:
     """The default name of the archive a link belongs to: its site, without `www.`."""
-    from urllib.parse import urlsplit
-
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
+    return (link_host(url) or url).removeprefix("www.")

@@ -131,8 +131,14 @@ def _archive_captures(path: Path, given: str) -> Iterator[Capture | InputProblem
             where = f"{given}: record {item.index}" if item.index is not None else given
             yield InputProblem(where, item.reason)
             continue
-        hints = CaptureHints(url=item.record.get("link"), format=RECORD_FORMAT)
-        yield Capture(f"{origin}#{item.index}", partial(str.encode, item.text, "utf-8"), hints)
+        yield archive_record_capture(origin, item.index, item.text, item.record.get("link"))
+
+
+def archive_record_capture(origin: str, index: int, text: str, link: str | None) -> Capture:
+    """Record `index` of the archive at `origin` (a resolved path), exactly as the file holds
+    it."""
+    hints = CaptureHints(url=link, format=RECORD_FORMAT)
+    return Capture(f"{origin}#{index}", partial(str.encode, text, "utf-8"), hints)
 
 
 def _path_captures(

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +34,12 @@ TABLES = ("archives", "snapshots", "items", "versions", "titles", "sightings", "
 
 @dataclass(frozen=True)
 class SnapshotRecords:
-    """A snapshot file read: its sha256, and each record's document sha256 and sighting."""
+    """A snapshot file read: its sha256, each record's document sha256 and sighting, and
+    the records not stored yet (index, exact text, link), the only ones left to load."""
 
     sha256: str
     records: list[tuple[str, Sighted]]
+    unstored: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -64,14 +66,28 @@ class SnapshotResult:
         return f"{head} ({since}): {counts}{later}"
 
 
-def read_snapshot(path: Path) -> SnapshotRecords:
+def read_snapshot(
+    path: Path, stored: Callable[[list[str]], set[str]] | None = None, batch: int = 500
+) -> SnapshotRecords:
     """Every record of the file with its sighting; a file that cannot be read whole is
-    refused, since a snapshot is the archive's complete contents."""
+    refused, since a snapshot is the archive's complete contents. `stored` says which of a
+    batch of document digests are stored already: the texts of the others are kept, to be
+    loaded (in a daily snapshot, a few dozen), and the file is read only once."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     records: list[tuple[str, Sighted]] = []
+    unstored: list[tuple[int, str, str]] = []
+    pending: list[tuple[int, str, str, str]] = []
+
+    def settle() -> None:
+        known = stored([sha for _, sha, _, _ in pending]) if stored else set()
+        unstored.extend(
+            (index, text, link) for index, sha, text, link in pending if sha not in known
+        )
+        pending.clear()
+
     for item in read_archive(path):
         if isinstance(item, ArchiveProblem):
             where = f"record {item.index}: " if item.index is not None else ""
@@ -81,8 +97,13 @@ def read_snapshot(path: Path) -> SnapshotRecords:
             raise InputRefused(
                 f"{path}: record {item.index} has no link; every record of a snapshot needs one"
             )
-        records.append((hashlib.sha256(item.text.encode("utf-8")).hexdigest(), seen))
-    return SnapshotRecords(digest.hexdigest(), records)
+        sha = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
+        records.append((sha, seen))
+        pending.append((item.index, sha, item.text, seen.url))
+        if len(pending) >= batch:
+            settle()
+    settle()
+    return SnapshotRecords(digest.hexdigest(), records, unstored)
 
 
 def _get_or_add(
