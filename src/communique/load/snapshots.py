@@ -120,18 +120,18 @@ def _get_or_add(
     return {(row[0], row[1]): row[2] for row in rows_in(cursor, query, parents)}
 
 
-def _state(cursor: sqlite3.Cursor, snapshot_id: int) -> dict[int, tuple[frozenset[int], ...]]:
+def _state(cursor: sqlite3.Cursor, snapshot_id: int) -> State:
     """What a snapshot saw of each item: its versions and its headlines."""
-    versions: dict[int, set[int]] = {}
-    titles: dict[int, set[int]] = {}
+    state: State = {}
     for item_id, version_id, title_id in cursor.execute(
         "SELECT v.item_id, si.version_id, si.title_id FROM sightings si"
         " JOIN versions v ON v.id = si.version_id WHERE si.snapshot_id = ?",
         [snapshot_id],
     ):
-        versions.setdefault(item_id, set()).add(version_id)
-        titles.setdefault(item_id, set()).add(title_id)
-    return {item: (frozenset(versions[item]), frozenset(titles[item])) for item in versions}
+        versions, titles = state.setdefault(item_id, (set(), set()))
+        versions.add(version_id)
+        titles.add(title_id)
+    return state
 
 
 def _seen_before(cursor: sqlite3.Cursor, item_id: int, archive_id: int, as_of: str) -> bool:
@@ -146,7 +146,9 @@ def _seen_before(cursor: sqlite3.Cursor, item_id: int, archive_id: int, as_of: s
     )
 
 
-def _rework_changes(cursor: sqlite3.Cursor, archive_id: int, as_of: str) -> tuple[set[int], int]:
+def _rework_changes(
+    cursor: sqlite3.Cursor, archive_id: int, as_of: str, known: dict[int, State] | None = None
+) -> tuple[set[int], int]:
     """Work out the archive's changes again from the snapshot as of `as_of` on, pair by pair
     in as-of order. Returns the items whose changes were touched, and how many snapshots
     after `as_of` were worked out again."""
@@ -164,10 +166,15 @@ def _rework_changes(cursor: sqlite3.Cursor, archive_id: int, as_of: str) -> tupl
         )
     }
     cursor.execute(f"DELETE FROM changes WHERE snapshot_id IN ({marks})", ids)
-    before = _state(cursor, snapshots[start - 1][0]) if start else {}
+    known = known or {}
+
+    def state(snapshot_id: int) -> State:
+        return known[snapshot_id] if snapshot_id in known else _state(cursor, snapshot_id)
+
+    before = state(snapshots[start - 1][0]) if start else {}
     rows: list[tuple[int, int, str]] = []
     for snapshot_id, date in affected:
-        now = _state(cursor, snapshot_id)
+        now = state(snapshot_id)
         for item, (versions, titles) in now.items():
             if item not in before:
                 kind = "restored" if _seen_before(cursor, item, archive_id, date) else "new"
@@ -285,22 +292,13 @@ def record_snapshot(
                 cursor.execute("ROLLBACK")
                 result.unchanged = True
                 return result
-            documents = _document_ids(cursor, [sha for sha, _ in read.records])
-            urls = sorted({seen.url for _, seen in read.records})
-            cursor.executemany(
-                "INSERT OR IGNORE INTO items (archive_id, url) VALUES (?, ?)",
-                [(archive_id, url) for url in urls],
-            )
-            items: dict[str, int] = dict(
-                cursor.execute("SELECT url, id FROM items WHERE archive_id = ?", [archive_id])
-            )
-            versions = _versions(cursor, read, items, documents)
-            titles = _get_or_add(
-                cursor,
-                "titles",
-                ("item_id", "headline"),
-                ((items[seen.url], seen.headline) for _, seen in read.records),
-            )
+            ids, previous_state = _known_from_previous(cursor, archive_id, day)
+            unknown = [
+                (sha, seen)
+                for sha, seen in read.records
+                if (seen.url, seen.text_sha256, seen.headline) not in ids
+            ]
+            ids.update(_ids_of(cursor, archive_id, unknown))
             (snapshot_id,) = cursor.execute(
                 "INSERT INTO snapshots (archive_id, as_of, origin, sha256, records, loaded_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -313,19 +311,22 @@ def record_snapshot(
                     dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
                 ],
             ).fetchone()
+            seen_now = {
+                ids[(seen.url, seen.text_sha256, seen.headline)] for _, seen in read.records
+            }
             cursor.executemany(
-                "INSERT OR IGNORE INTO sightings (snapshot_id, version_id, title_id)"
-                " VALUES (?, ?, ?)",
-                {
-                    (
-                        snapshot_id,
-                        versions[(items[seen.url], seen.text_sha256)],
-                        titles[(items[seen.url], seen.headline)],
-                    )
-                    for _, seen in read.records
-                },
+                "INSERT INTO sightings (snapshot_id, version_id, title_id) VALUES (?, ?, ?)",
+                sorted((snapshot_id, version, title) for _, version, title in seen_now),
             )
-            touched, result.later = _rework_changes(cursor, archive_id, day)
+            now: State = {}
+            for item, version, title in seen_now:
+                versions, titles = now.setdefault(item, (set(), set()))
+                versions.add(version)
+                titles.add(title)
+            known_states = {snapshot_id: now}
+            if previous_state is not None:
+                known_states[previous_state[0]] = previous_state[1]
+            touched, result.later = _rework_changes(cursor, archive_id, day, known_states)
             _update_items(cursor, touched)
             result.changes = Counter(
                 kind
@@ -346,6 +347,68 @@ def record_snapshot(
     return result
 
 
+Key = tuple[str, str, str]
+"""What a record says of its item: link, folded text's sha256, cleaned headline."""
+State = dict[int, tuple[set[int], set[int]]]
+"""What a snapshot saw of each item: its versions and its headlines (titles)."""
+
+
+def _known_from_previous(
+    cursor: sqlite3.Cursor, archive_id: int, day: str
+) -> tuple[dict[Key, tuple[int, int, int]], tuple[int, State] | None]:
+    """The ids (item, version, title) of every record the archive's previous snapshot saw,
+    by what the record says, and that snapshot's state: in a daily snapshot nearly every
+    record says what it said the day before, and needs no look-up of its own."""
+    previous = cursor.execute(
+        "SELECT id FROM snapshots WHERE archive_id = ? AND as_of < ? ORDER BY as_of DESC LIMIT 1",
+        [archive_id, day],
+    ).fetchone()
+    if previous is None:
+        return {}, None
+    ids: dict[Key, tuple[int, int, int]] = {}
+    state: State = {}
+    for url, text_sha, headline, item, version, title in cursor.execute(
+        """SELECT it.url, v.text_sha256, t.headline, it.id, v.id, t.id FROM sightings si
+           JOIN versions v ON v.id = si.version_id JOIN items it ON it.id = v.item_id
+           JOIN titles t ON t.id = si.title_id WHERE si.snapshot_id = ?""",
+        [previous[0]],
+    ):
+        ids[(url, text_sha, headline)] = (item, version, title)
+        versions, titles = state.setdefault(item, (set(), set()))
+        versions.add(version)
+        titles.add(title)
+    return ids, (previous[0], state)
+
+
+def _ids_of(
+    cursor: sqlite3.Cursor, archive_id: int, records: list[tuple[str, Sighted]]
+) -> dict[Key, tuple[int, int, int]]:
+    """The ids (item, version, title) of records the previous snapshot did not see as they
+    are, adding the items, versions and titles that are new."""
+    if not records:
+        return {}
+    urls = sorted({seen.url for _, seen in records})
+    cursor.executemany(
+        "INSERT OR IGNORE INTO items (archive_id, url) VALUES (?, ?)",
+        [(archive_id, url) for url in urls],
+    )
+    query = f"SELECT url, id FROM items WHERE archive_id = {int(archive_id)} AND url"
+    items: dict[str, int] = {row[0]: row[1] for row in rows_in(cursor, query, urls)}
+    documents = _document_ids(cursor, [sha for sha, _ in records])
+    versions = _versions(cursor, records, items, documents)
+    titles = _get_or_add(
+        cursor, "titles", ("item_id", "headline"), ((items[s.url], s.headline) for _, s in records)
+    )
+    return {
+        (seen.url, seen.text_sha256, seen.headline): (
+            items[seen.url],
+            versions[(items[seen.url], seen.text_sha256)],
+            titles[(items[seen.url], seen.headline)],
+        )
+        for _, seen in records
+    }
+
+
 def _document_ids(cursor: sqlite3.Cursor, shas: list[str]) -> dict[str, int]:
     from communique.db.database import stored_documents
 
@@ -361,13 +424,13 @@ def _document_ids(cursor: sqlite3.Cursor, shas: list[str]) -> dict[str, int]:
 
 def _versions(
     cursor: sqlite3.Cursor,
-    read: SnapshotRecords,
+    records: list[tuple[str, Sighted]],
     items: dict[str, int],
     documents: dict[str, int],
 ) -> dict[tuple[int, str], int]:
     """The version of each (item, text), adding new ones with the first record's document."""
     first: dict[tuple[int, str], int] = {}
-    for sha, seen in read.records:
+    for sha, seen in records:
         first.setdefault((items[seen.url], seen.text_sha256), documents[sha])
     item_ids = sorted({str(item) for item, _ in first})
     query = "SELECT item_id, text_sha256, id FROM versions WHERE item_id"
