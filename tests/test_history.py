@@ -82,11 +82,12 @@ def _history(db: Path) -> tuple[list[Any], list[Any], list[Any]]:
     changes = sql(db, "SELECT as_of, change, url, headline FROM change_overview ORDER BY 1, 2, 3")
     versions = sql(
         db,
-        """SELECT i.url, v.text_sha256,
+        """SELECT i.url, v.text_sha256, d.sha256, v.current,
                   (SELECT group_concat(as_of) FROM (
                      SELECT sn.as_of FROM sightings si JOIN snapshots sn ON sn.id = si.snapshot_id
                      WHERE si.version_id = v.id ORDER BY sn.as_of))
-           FROM versions v JOIN items i ON i.id = v.item_id ORDER BY 1, 2""",
+           FROM versions v JOIN items i ON i.id = v.item_id
+           JOIN documents d ON d.id = v.document_id ORDER BY 1, 2""",
     )
     items = sql(
         db,
@@ -235,6 +236,15 @@ def test_synthetic_snapshots_cover_what_the_real_ones_lack(
         "snapshot of kcna.kp as of 2024-09-04 (since 2024-09-03): 0 new, 2 edited,"
         " 0 retitled, 0 withdrawn, 1 restored"
     )
+    day5 = [_record("a", TALKS, "Talks Held in Moscow"), _record("c", "Text C.")]
+    assert _load(cli, "2024-09-05", _write(tmp_path, "day5.json", day5)).exit_code == 0
+    assert sql(db_path, "SELECT substr(url, 33, 1), withdrawn FROM items ORDER BY url") == [
+        ("a", 0),
+        ("b", 1),
+        ("c", 0),
+    ]
+    (text_b,) = sql(db_path, "SELECT id FROM articles WHERE body LIKE '%Text B.%'")
+    assert "(current version, withdrawn)" in cli("show", str(text_b[0])).stdout
     rows = sql(
         db_path,
         "SELECT as_of, change, substr(url, 33, 1), alternating, withdrawn FROM change_overview"
@@ -242,15 +252,16 @@ def test_synthetic_snapshots_cover_what_the_real_ones_lack(
     )
     assert rows == [
         ("2024-09-01", "new", "a", 1, 0),
-        ("2024-09-01", "new", "b", 0, 0),
+        ("2024-09-01", "new", "b", 0, 1),
         ("2024-09-01", "new", "c", 1, 0),
         ("2024-09-02", "retitled", "a", 1, 0),
         ("2024-09-03", "edited", "a", 1, 0),
-        ("2024-09-03", "withdrawn", "b", 0, 0),
+        ("2024-09-03", "withdrawn", "b", 0, 1),
         ("2024-09-03", "edited", "c", 1, 0),
         ("2024-09-04", "edited", "a", 1, 0),
-        ("2024-09-04", "restored", "b", 0, 0),
+        ("2024-09-04", "restored", "b", 0, 1),
         ("2024-09-04", "edited", "c", 1, 0),
+        ("2024-09-05", "withdrawn", "b", 0, 1),
     ]
     # c went from one text to two and back: its texts alternate too.
     # a: two versions however often it alternates; the first one is current again.
@@ -268,9 +279,9 @@ def test_synthetic_snapshots_cover_what_the_real_ones_lack(
     assert len(found.splitlines()) == 1
     report = cli("report").stdout.splitlines()
     assert report[-5:] == [
-        "snapshots                   4 (of 1 archive(s))",
+        "snapshots                   5 (of 1 archive(s))",
         "  items followed            3",
-        "  withdrawn now             0",
+        "  withdrawn now             1",
         "  alternating               2",
         "  articles superseded       1 (left out of listings unless --all-versions)",
     ]
@@ -296,13 +307,15 @@ def test_a_snapshot_loaded_again_changes_nothing_and_another_one_that_day_is_ref
     )
     assert [sql(db_path, f"SELECT count(*) FROM {table}") for table in tables] == counts
     other = _write(tmp_path, "other.json", [_record("a", TALKS_EDITED)])
+    documents = sql(db_path, "SELECT count(*) FROM documents")
     refused = _load(cli, "2024-09-01", other)
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[-1] == (
-        f"Error: {other}: another snapshot of kcna.kp as of 2024-09-01 is already loaded"
-        f" (from {first}); give this one another --as-of or --archive"
+        f"Error: {other.resolve()}: another snapshot of kcna.kp as of 2024-09-01 is already"
+        f" loaded (from {first.resolve()}); give this one another --as-of or --archive"
     )
     assert [sql(db_path, f"SELECT count(*) FROM {table}") for table in tables] == counts
+    assert sql(db_path, "SELECT count(*) FROM documents") == documents
     named = _load(cli, "2024-09-01", other, "--archive", "mirror")
     assert named.exit_code == 0
     assert sql(db_path, "SELECT name FROM archives ORDER BY id") == [("kcna.kp",), ("mirror",)]
@@ -311,6 +324,10 @@ def test_a_snapshot_loaded_again_changes_nothing_and_another_one_that_day_is_ref
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["--snapshot", "--as-of", "2999-01-01", "x.json"],
+            "--as-of 2999-01-01 is after today: a snapshot shows a day that has been",
+        ),
         (["--snapshot", "x.json"], "--snapshot loads one FILE and needs --as-of YYYY-MM-DD"),
         (["--as-of", "2024-08-04", "x.json"], "--as-of and --archive go with --snapshot"),
         (
@@ -439,10 +456,28 @@ def test_forget_takes_back_first_versions_and_refuses_a_snapshots_records(
     refused = cli("forget", "--yes", "--no-backup", str(snapshot))
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[-1] == (
-        "Error: 1 of the documents to forget are versions of archive items that snapshots saw;"
-        " forgetting a snapshot's records is not supported, nothing forgotten"
+        "Error: 1 of the documents to forget were loaded from a snapshot; forgetting a"
+        " snapshot's records is not supported, nothing forgotten"
     )
     assert (
         sql(db_path, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM versions)")
         == counts
+    )
+
+
+def test_a_snapshot_loads_into_an_empty_file_and_records_a_record_that_fails_extraction(
+    cli: RunCli, db_path: Path, tmp_path: Path
+) -> None:
+    db_path.write_bytes(b"")
+    odd = _record("z", "zzz qqq", "")
+    path = _write(tmp_path, "odd.json", [_record("a", TALKS), odd])
+    first = _load(cli, "2024-09-01", path)
+    # The record that extracts to nothing is stored for a later reparse, and counted, and
+    # the snapshot is recorded all the same: the archive held it that day.
+    assert first.stdout.splitlines()[-1].startswith("snapshot of kcna.kp as of 2024-09-01")
+    assert sql(db_path, "SELECT count(*) FROM sightings") == [(2,)]
+    again = _load(cli, "2024-09-01", path)
+    assert again.exit_code == 0
+    assert again.stdout.splitlines()[-1] == (
+        "snapshot of kcna.kp as of 2024-09-01: already loaded, unchanged"
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -85,16 +85,32 @@ def _folded_sha256(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
+def _documents_with_links(connection: sa.Connection) -> Iterator[tuple[int, str, str, str]]:
+    """The stored documents that have a link, a page at a time: never the whole store in
+    memory at once."""
+    last = 0
+    while True:
+        page = connection.execute(
+            sa.text(
+                "SELECT id, url, raw_text, format FROM documents"
+                " WHERE url IS NOT NULL AND id > :last ORDER BY id LIMIT 500"
+            ),
+            {"last": last},
+        ).fetchall()
+        if not page:
+            return
+        for row in page:
+            yield (int(row[0]), str(row[1]), str(row[2]), str(row[3]))
+        last = int(page[-1][0])
+
+
 def _first_versions() -> None:
     """Every stored document with a URL becomes a version of its link's item."""
     connection = op.get_bind()
     archives: dict[str, int] = {}
     items: dict[tuple[int, str], int] = {}
     versions: dict[tuple[int, str], int] = {}
-    rows = connection.execute(
-        sa.text("SELECT id, url, raw_text, format FROM documents WHERE url IS NOT NULL ORDER BY id")
-    )
-    for document_id, url, raw_text, format_ in rows.fetchall():
+    for document_id, url, raw_text, format_ in _documents_with_links(connection):
         name = _archive_name(url)
         if name not in archives:
             archives[name] = connection.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -110,12 +110,17 @@ def seed(
         raise click.UsageError("--as-of and --archive go with --snapshot")
     if snapshot and (as_of is None or len(paths) != 1 or paths[0] == "-"):
         raise click.UsageError("--snapshot loads one FILE and needs --as-of YYYY-MM-DD")
+    if as_of is not None and as_of.date() > dt.date.today():
+        raise click.UsageError(
+            f"--as-of {as_of.date().isoformat()} is after today: a snapshot shows a day that has"
+            " been"
+        )
     read: SnapshotRecords | None = None
     inputs: Iterable[Capture | InputProblem]
-    if snapshot:
+    if snapshot and as_of is not None:
         # Read before the database is made: a snapshot that cannot be read whole is refused
         # with nothing written.
-        read, inputs = _snapshot_inputs(app, paths[0])
+        read, inputs = _snapshot_inputs(app, paths[0], as_of.date(), archive)
     else:
         inputs = captures(list(paths), max_size << 20) if paths else packaged_captures()
     app.prepare(create=True)
@@ -134,48 +139,108 @@ def seed(
     if summary.stopped is not None:
         app.stopped(summary.stopped)
     click.echo(summary.line())
-    if not summary.ok:
-        if read is not None:
-            app.notice("the snapshot is not recorded, since not all its records were loaded")
-        raise SystemExit(ExitStatus.FAILURE)
     if read is not None and as_of is not None:
-        from contextlib import closing
+        _record(app, read, paths[0], as_of.date(), archive)
+    if not summary.ok:
+        raise SystemExit(ExitStatus.FAILURE)
 
-        from communique.db.database import fold_log, write_connection
-        from communique.load.snapshots import record_snapshot
 
+def _record(
+    app: AppContext, read: SnapshotRecords, given: str, as_of: dt.date, archive: str | None
+) -> None:
+    """Record the snapshot once each of its records is stored (one whose extraction failed
+    is stored too, for a later `reparse`); else say it is not recorded."""
+    from contextlib import closing
+    from pathlib import Path
+
+    from communique.cli.display import printable
+    from communique.db.database import fold_log, stored_documents, write_connection
+    from communique.load.snapshots import record_snapshot
+
+    try:
+        with closing(write_connection(app.database)) as connection:
+            shas = [sha for _, sha, _, _ in read.unstored]
+            missing = len(set(shas) - set(stored_documents(connection.cursor(), shas)))
+            if missing:
+                app.notice(
+                    f"the snapshot is not recorded: {missing} of its records could not be"
+                    " stored; load it again"
+                )
+                raise SystemExit(ExitStatus.FAILURE)
+            origin = str(Path(given).resolve())
+            recorded = record_snapshot(connection, read, origin, as_of, archive)
+    finally:
+        fold_log(app.database)
+    click.echo(printable(recorded.line()))
+
+
+def _holds_documents(database: Path) -> bool:
+    """Whether the file exists and holds stored documents to compare with (an empty file,
+    or none, holds nothing yet)."""
+    import sqlite3
+
+    from communique.db.database import open_connection
+
+    if not database.exists():
+        return False
+    with closing(open_connection(database, readonly=True)) as connection:
         try:
-            with closing(write_connection(app.database)) as connection:
-                recorded = record_snapshot(connection, read, paths[0], as_of.date(), archive)
-        finally:
-            fold_log(app.database)
-        click.echo(printable(recorded.line()))
+            return bool(
+                connection.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'"
+                ).fetchone()
+            )
+        except sqlite3.DatabaseError:
+            return False
 
 
-def _snapshot_inputs(app: AppContext, given: str) -> tuple[SnapshotRecords, list[Capture]]:
+def _holds_snapshots(cursor: Any) -> bool:
+    return bool(
+        cursor.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'"
+        ).fetchone()
+    )
+
+
+def _snapshot_inputs(
+    app: AppContext, given: str, as_of: dt.date, archive: str | None
+) -> tuple[SnapshotRecords, list[Capture]]:
     """The snapshot read once, and captures of its records not stored yet: a daily snapshot
     of an archive already loaded costs little more than reading the file."""
     from contextlib import closing
     from pathlib import Path
 
-    from communique.cli.display import quoted
+    from communique.cli.display import printable, quoted
     from communique.db.database import connect, stored_documents
     from communique.inputs.files import archive_record_capture
-    from communique.load.snapshots import read_snapshot
+    from communique.load.snapshots import archive_of, clash, clash_message, read_snapshot
 
     path = Path(given)
     try:
-        if not app.database.exists():
-            read = read_snapshot(path)
-        else:
-            with closing(connect(app.database, readonly=True)) as connection:
+        with (
+            closing(connect(app.database, readonly=True))
+            if _holds_documents(app.database)
+            else nullcontext() as connection
+        ):
+            if connection is None:
+                read = read_snapshot(path)
+            else:
                 cursor = connection.cursor()
                 read = read_snapshot(path, lambda shas: set(stored_documents(cursor, shas)))
+                if read.records and _holds_snapshots(cursor):
+                    name = archive_of(read, archive)
+                    other = clash(cursor, read, name, as_of.isoformat())
+                    if other is not None:
+                        raise click.ClickException(
+                            printable(
+                                clash_message(str(path.resolve()), name, as_of.isoformat(), other)
+                            )
+                        )
     except OSError as error:
         raise click.ClickException(f"{quoted(given)}: {error.strerror or error}") from None
     origin = str(path.resolve())
     return read, [
-        archive_record_capture(origin, index, text, link) for index, text, link in read.unstored
+        archive_record_capture(origin, index, text, link) for index, _, text, link in read.unstored
     ]
 
 

@@ -215,6 +215,19 @@ def _forget_versions(cursor: sqlite3.Cursor, documents: frozenset[int]) -> None:
     before snapshots were kept), and the items left without any. A version a snapshot saw is
     part of that snapshot's record, which forgetting cannot take back: it is refused."""
     keys = [str(document) for document in documents]
+    snapshot_files = {origin for (origin,) in cursor.execute("SELECT origin FROM snapshots")}
+    if snapshot_files:
+        query = "SELECT origin FROM documents WHERE id"
+        from_snapshots = [
+            origin
+            for (origin,) in rows_in(cursor, query, keys)
+            if origin.rpartition("#")[0] in snapshot_files
+        ]
+        if from_snapshots:
+            raise CommuniqueError(
+                f"{len(from_snapshots)} of the documents to forget were loaded from a snapshot;"
+                " forgetting a snapshot's records is not supported, nothing forgotten"
+            )
     found = list(rows_in(cursor, "SELECT id, item_id FROM versions WHERE document_id", keys))
     if not found:
         return
@@ -242,7 +255,7 @@ def _forget_versions(cursor: sqlite3.Cursor, documents: frozenset[int]) -> None:
         cursor.execute(
             f"""UPDATE items SET current_version_id =
                     (SELECT max(v.id) FROM versions v WHERE v.item_id = items.id)
-                WHERE id IN ({marks})""",
+                WHERE id IN ({marks}) AND current_version_id IS NULL""",
             some,
         )
         cursor.execute(

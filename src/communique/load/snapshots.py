@@ -39,7 +39,8 @@ class SnapshotRecords:
 
     sha256: str
     records: list[tuple[str, Sighted]]
-    unstored: list[tuple[int, str, str]] = field(default_factory=list)
+    unstored: list[tuple[int, str, str, str]] = field(default_factory=list)
+    """(index, document sha256, exact text, link) of each record not stored yet."""
 
 
 @dataclass
@@ -78,14 +79,12 @@ def read_snapshot(
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     records: list[tuple[str, Sighted]] = []
-    unstored: list[tuple[int, str, str]] = []
+    unstored: list[tuple[int, str, str, str]] = []
     pending: list[tuple[int, str, str, str]] = []
 
     def settle() -> None:
         known = stored([sha for _, sha, _, _ in pending]) if stored else set()
-        unstored.extend(
-            (index, text, link) for index, sha, text, link in pending if sha not in known
-        )
+        unstored.extend(entry for entry in pending if entry[1] not in known)
         pending.clear()
 
     for item in read_archive(path):
@@ -193,57 +192,46 @@ def _rework_changes(
 
 
 def _update_items(cursor: sqlite3.Cursor, items: set[int]) -> None:
-    """Bring the items' current version, withdrawn mark and alternation up to date. The
-    current version is the one the latest snapshot saw; of several, the one first seen
-    last (the newest text), whatever order the snapshots were loaded in."""
-    ordered = sorted(items)
-    for start in range(0, len(ordered), 500):
-        some = ordered[start : start + 500]
-        marks = ", ".join("?" for _ in some)
-        cursor.execute(
-            f"""UPDATE items SET
-                current_version_id = coalesce((
-                    SELECT si.version_id FROM versions v
-                    JOIN sightings si ON si.version_id = v.id
-                    JOIN snapshots sn ON sn.id = si.snapshot_id
-                    WHERE v.item_id = items.id
-                    ORDER BY sn.as_of DESC,
-                             (SELECT min(first.as_of) FROM sightings fs
-                                JOIN snapshots first ON first.id = fs.snapshot_id
-                               WHERE fs.version_id = v.id) DESC,
-                             v.text_sha256
-                    LIMIT 1), current_version_id),
-                withdrawn = coalesce((
-                    SELECT c.change = 'withdrawn' FROM changes c
-                    JOIN snapshots sn ON sn.id = c.snapshot_id
-                    WHERE c.item_id = items.id ORDER BY sn.as_of DESC LIMIT 1), 0)
-            WHERE id IN ({marks})""",
-            some,
-        )
-        cursor.execute(
-            f"""UPDATE versions SET current = EXISTS (
-                    SELECT 1 FROM sightings si JOIN snapshots sn ON sn.id = si.snapshot_id
-                    WHERE si.version_id = versions.id AND sn.as_of = (
-                        SELECT max(last.as_of) FROM versions other
-                        JOIN sightings ls ON ls.version_id = other.id
-                        JOIN snapshots last ON last.id = ls.snapshot_id
-                        WHERE other.item_id = versions.item_id))
-            WHERE item_id IN ({marks})""",
-            some,
-        )
-        sequences: dict[int, dict[str, set[int]]] = {}
-        for item_id, as_of, version_id in cursor.execute(
-            f"""SELECT v.item_id, sn.as_of, si.version_id FROM versions v
-                JOIN sightings si ON si.version_id = v.id
-                JOIN snapshots sn ON sn.id = si.snapshot_id
-                WHERE v.item_id IN ({marks})""",
-            some,
-        ):
-            sequences.setdefault(item_id, {}).setdefault(as_of, set()).add(version_id)
-        cursor.executemany(
-            "UPDATE items SET alternating = ? WHERE id = ?",
-            [(_alternates(sequences.get(item, {})), item) for item in some],
-        )
+    """Bring the items' current version, withdrawn mark and alternation, and their versions'
+    `current`, up to date from their sightings and changes. The current version is the one
+    the latest snapshot saw; of several, the one first seen last (the newest text), then the
+    lowest text digest, whatever order the snapshots were loaded in. Items no snapshot saw
+    keep theirs."""
+    ordered = sorted(str(item) for item in items)
+    days: dict[int, dict[str, set[int]]] = {}
+    first_seen: dict[int, str] = {}
+    digests: dict[int, str] = {}
+    query = """SELECT v.item_id, v.id, v.text_sha256, sn.as_of FROM versions v
+               JOIN sightings si ON si.version_id = v.id
+               JOIN snapshots sn ON sn.id = si.snapshot_id WHERE v.item_id"""
+    for item_id, version_id, digest, as_of in rows_in(cursor, query, ordered):
+        days.setdefault(item_id, {}).setdefault(as_of, set()).add(version_id)
+        digests[version_id] = digest
+        if version_id not in first_seen or as_of < first_seen[version_id]:
+            first_seen[version_id] = as_of
+    latest_change: dict[int, tuple[str, str]] = {}
+    query = """SELECT c.item_id, sn.as_of, c.change FROM changes c
+               JOIN snapshots sn ON sn.id = c.snapshot_id WHERE c.item_id"""
+    for item_id, as_of, change in rows_in(cursor, query, ordered):
+        if item_id not in latest_change or as_of > latest_change[item_id][0]:
+            latest_change[item_id] = (as_of, change)
+    current_versions: list[tuple[int]] = []
+    updates: list[tuple[int, int, int, int]] = []
+    for item_id, by_day in days.items():
+        latest = by_day[max(by_day)]
+        current = max(sorted(latest, key=digests.__getitem__), key=first_seen.__getitem__)
+        current_versions.extend((version,) for version in latest)
+        withdrawn = latest_change.get(item_id, ("", ""))[1] == "withdrawn"
+        updates.append((current, int(withdrawn), int(_alternates(by_day)), item_id))
+    cursor.executemany(
+        "UPDATE versions SET current = 0 WHERE item_id = ? AND current",
+        [(item,) for item in days],
+    )
+    cursor.executemany("UPDATE versions SET current = 1 WHERE id = ?", current_versions)
+    cursor.executemany(
+        "UPDATE items SET current_version_id = ?, withdrawn = ?, alternating = ? WHERE id = ?",
+        updates,
+    )
 
 
 def _alternates(texts_by_day: dict[str, set[int]]) -> bool:
@@ -254,6 +242,33 @@ def _alternates(texts_by_day: dict[str, set[int]]) -> bool:
         if not runs or runs[-1] != texts:
             runs.append(texts)
     return len(runs) != len(set(runs))
+
+
+def clash_message(origin: str, name: str, day: str, other: str) -> str:
+    return (
+        f"{origin}: another snapshot of {name} as of {day} is already loaded (from {other});"
+        " give this one another --as-of or --archive"
+    )
+
+
+def archive_of(read: SnapshotRecords, archive: str | None) -> str:
+    """The archive a snapshot is of: the name given, else its records' most common site."""
+    if archive:
+        return archive
+    return Counter(archive_name(seen.url) for _, seen in read.records).most_common(1)[0][0]
+
+
+def clash(cursor: sqlite3.Cursor, read: SnapshotRecords, name: str, day: str) -> str | None:
+    """Where another snapshot of the archive on that day was loaded from, if one with other
+    bytes was: asked before anything of this one is stored."""
+    found = cursor.execute(
+        "SELECT sn.sha256, sn.origin FROM snapshots sn JOIN archives ar ON ar.id = sn.archive_id"
+        " WHERE ar.name = ? AND sn.as_of = ?",
+        [name, day],
+    ).fetchone()
+    if found is None or found[0] == read.sha256:
+        return None
+    return str(found[1])
 
 
 def record_snapshot(
@@ -267,9 +282,7 @@ def record_snapshot(
     in one transaction on `connection` (a write connection, outside any transaction)."""
     if not read.records:
         raise InputRefused(f"{origin}: the snapshot holds no record")
-    name = (
-        archive or Counter(archive_name(seen.url) for _, seen in read.records).most_common(1)[0][0]
-    )
+    name = archive_of(read, archive)
     result = SnapshotResult(name, as_of)
     day = as_of.isoformat()
     with closing(connection.cursor()) as cursor:
@@ -279,16 +292,12 @@ def record_snapshot(
             (archive_id,) = cursor.execute(
                 "SELECT id FROM archives WHERE name = ?", [name]
             ).fetchone()
-            stored = cursor.execute(
-                "SELECT sha256, origin FROM snapshots WHERE archive_id = ? AND as_of = ?",
-                [archive_id, day],
-            ).fetchone()
-            if stored is not None:
-                if stored[0] != read.sha256:
-                    raise CommuniqueError(
-                        f"{origin}: another snapshot of {name} as of {day} is already loaded"
-                        f" (from {stored[1]}); give this one another --as-of or --archive"
-                    )
+            other = clash(cursor, read, name, day)
+            if other is not None:
+                raise CommuniqueError(clash_message(origin, name, day, other))
+            if cursor.execute(
+                "SELECT 1 FROM snapshots WHERE archive_id = ? AND as_of = ?", [archive_id, day]
+            ).fetchone():
                 cursor.execute("ROLLBACK")
                 result.unchanged = True
                 return result
@@ -323,6 +332,7 @@ def record_snapshot(
                 versions, titles = now.setdefault(item, (set(), set()))
                 versions.add(version)
                 titles.add(title)
+            _first_documents(cursor, read, ids, seen_now, previous_state, day)
             known_states = {snapshot_id: now}
             if previous_state is not None:
                 known_states[previous_state[0]] = previous_state[1]
@@ -407,6 +417,42 @@ def _ids_of(
         )
         for _, seen in records
     }
+
+
+def _first_documents(
+    cursor: sqlite3.Cursor,
+    read: SnapshotRecords,
+    ids: dict[Key, tuple[int, int, int]],
+    seen_now: set[tuple[int, int, int]],
+    previous: tuple[int, State] | None,
+    day: str,
+) -> None:
+    """Point each version this snapshot saw first (of the snapshots loaded) at this file's
+    first record of it: a version's document is the first record of the earliest snapshot
+    that saw it, whatever order the snapshots came in. Only versions the previous snapshot
+    did not see can be seen first now: in a daily snapshot, the new ones."""
+    before = {v for versions, _ in (previous[1].values() if previous else ()) for v in versions}
+    candidates = sorted({str(version) for _, version, _ in seen_now} - {str(v) for v in before})
+    if not candidates:
+        return
+    query = """SELECT si.version_id FROM sightings si JOIN snapshots sn ON sn.id = si.snapshot_id
+               WHERE si.version_id"""
+    earlier = {
+        version
+        for (version,) in rows_in(
+            cursor, query.replace("WHERE", f"WHERE sn.as_of < '{day}' AND"), candidates
+        )
+    }
+    firsts: dict[int, str] = {}
+    for sha, seen in read.records:
+        version = ids[(seen.url, seen.text_sha256, seen.headline)][1]
+        if str(version) in candidates and version not in earlier:
+            firsts.setdefault(version, sha)
+    documents = _document_ids(cursor, list(firsts.values()))
+    cursor.executemany(
+        "UPDATE versions SET document_id = ? WHERE id = ? AND document_id != ?",
+        [(documents[sha], version, documents[sha]) for version, sha in firsts.items()],
+    )
 
 
 def _document_ids(cursor: sqlite3.Cursor, shas: list[str]) -> dict[str, int]:

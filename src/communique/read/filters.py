@@ -121,12 +121,12 @@ _DATES = """
 """
 SUPERSEDED = """(EXISTS (SELECT 1 FROM documents vd JOIN versions vv ON vv.document_id = vd.id
                 WHERE vd.article_id = a.id AND NOT vv.current
-                  AND EXISTS (SELECT 1 FROM changes vc WHERE vc.item_id = vv.item_id))
+                  AND EXISTS (SELECT 1 FROM sightings vs WHERE vs.version_id = vv.id))
         AND NOT EXISTS (SELECT 1 FROM documents vd JOIN versions vv ON vv.document_id = vd.id
                         WHERE vd.article_id = a.id AND vv.current))"""
-"""Whether snapshots superseded article `a`: one of its texts is a version of an item that
-snapshots follow which the item's latest snapshot no longer holds, and no item's latest
-snapshot holds it."""
+"""Whether snapshots superseded article `a`: one of its texts is a version a snapshot saw
+which its item's latest snapshot no longer holds, and no item's latest snapshot holds it.
+Texts no snapshot saw are never superseded."""
 _CURRENT = f"""
   AND (:all_versions OR NOT {SUPERSEDED})
 """

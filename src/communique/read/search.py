@@ -208,7 +208,7 @@ def _superseded_stored(connection: sqlite3.Connection) -> bool:
     return (
         connection.execute(
             "SELECT 1 FROM versions v WHERE NOT v.current"
-            " AND EXISTS (SELECT 1 FROM changes c WHERE c.item_id = v.item_id) LIMIT 1"
+            " AND EXISTS (SELECT 1 FROM sightings s WHERE s.version_id = v.id) LIMIT 1"
         ).fetchone()
         is not None
     )
