@@ -481,3 +481,11 @@ def test_a_snapshot_loads_into_an_empty_file_and_records_a_record_that_fails_ext
     assert again.stdout.splitlines()[-1] == (
         "snapshot of kcna.kp as of 2024-09-01: already loaded, unchanged"
     )
+
+
+def test_the_change_kinds_of_the_command_line_are_the_extractions() -> None:
+    """`changes --change` spells the kinds itself, so that `--help` stays light."""
+    from communique.cli.history import _KINDS
+    from communique.extract.snapshots import CHANGE_KINDS
+
+    assert _KINDS == CHANGE_KINDS

@@ -12,7 +12,7 @@ import click
 if TYPE_CHECKING:
     from communique.extract.vocabularies import Vocabularies
     from communique.load.workers import Extractor
-    from communique.read.filters import Filters
+    from communique.read.filters import DateBound, Filters
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -212,6 +212,14 @@ def filter_options(function: F) -> F:
     return function
 
 
+def check_range(since: DateBound | None, until: DateBound | None) -> None:
+    """A reversed --since/--until is a usage error: no date is in between."""
+    if since is not None and until is not None and since.first > until.last:
+        raise click.UsageError(
+            f"--since {since.first} is after --until {until.last}: no date is in between"
+        )
+
+
 def filters_from(options: dict[str, Any]) -> Filters:
     """Filters from the options a command was given (they are popped from `options`)."""
     from communique.read.filters import Filters
@@ -230,11 +238,7 @@ def filters_from(options: dict[str, Any]) -> Filters:
     )
     if options.get("exact_party") and not options.get("party"):
         raise click.UsageError("--exact says how to read --party; give --party too")
-    since, until = options.get("since"), options.get("until")
-    if since is not None and until is not None and since.first > until.last:
-        raise click.UsageError(
-            f"--since {since.first} is after --until {until.last}: no date is in between"
-        )
+    check_range(options.get("since"), options.get("until"))
     return Filters(**{name: options.pop(name) for name in names})
 
 

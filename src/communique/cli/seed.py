@@ -150,7 +150,6 @@ def _record(
 ) -> None:
     """Record the snapshot once each of its records is stored (one whose extraction failed
     is stored too, for a later `reparse`); else say it is not recorded."""
-    from contextlib import closing
     from pathlib import Path
 
     from communique.cli.display import printable
@@ -174,60 +173,32 @@ def _record(
     click.echo(printable(recorded.line()))
 
 
-def _holds_documents(database: Path) -> bool:
-    """Whether the file exists and holds stored documents to compare with (an empty file,
-    or none, holds nothing yet)."""
-    import sqlite3
-
-    from communique.db.database import open_connection
-
-    if not database.exists():
-        return False
-    with closing(open_connection(database, readonly=True)) as connection:
-        try:
-            return bool(
-                connection.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'"
-                ).fetchone()
-            )
-        except sqlite3.DatabaseError:
-            return False
-
-
-def _holds_snapshots(cursor: Any) -> bool:
-    return bool(
-        cursor.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'"
-        ).fetchone()
-    )
-
-
 def _snapshot_inputs(
     app: AppContext, given: str, as_of: dt.date, archive: str | None
 ) -> tuple[SnapshotRecords, list[Capture]]:
     """The snapshot read once, and captures of its records not stored yet: a daily snapshot
     of an archive already loaded costs little more than reading the file."""
-    from contextlib import closing
     from pathlib import Path
 
     from communique.cli.display import printable, quoted
     from communique.db.database import connect, stored_documents
+    from communique.db.schema import current_revision
     from communique.inputs.files import archive_record_capture
     from communique.load.snapshots import archive_of, clash, clash_message, read_snapshot
 
     path = Path(given)
+    # An empty file, or none, holds no documents yet; snapshots are kept since revision 0010.
+    revision = current_revision(app.database) if app.database.exists() else None
     try:
         with (
-            closing(connect(app.database, readonly=True))
-            if _holds_documents(app.database)
-            else nullcontext() as connection
-        ):
+            closing(connect(app.database, readonly=True)) if revision else nullcontext()
+        ) as connection:
             if connection is None:
                 read = read_snapshot(path)
             else:
                 cursor = connection.cursor()
                 read = read_snapshot(path, lambda shas: set(stored_documents(cursor, shas)))
-                if read.records and _holds_snapshots(cursor):
+                if read.records and revision is not None and revision >= "0010":
                     name = archive_of(read, archive)
                     other = clash(cursor, read, name, as_of.isoformat())
                     if other is not None:

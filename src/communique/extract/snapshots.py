@@ -15,7 +15,10 @@ from typing import Any
 from communique.extract.archive import link_host
 from communique.extract.text import clean_headline
 
-__all__ = ["Sighted", "archive_name", "folded_sha256", "sighted"]
+__all__ = ["CHANGE_KINDS", "Sighted", "archive_name", "folded_sha256", "sighted"]
+
+CHANGE_KINDS = ("new", "edited", "retitled", "withdrawn", "restored")
+"""What can happen to an item between two snapshots, in the order reports list them."""
 
 
 @dataclass(frozen=True)

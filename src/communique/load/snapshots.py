@@ -21,12 +21,10 @@ from pathlib import Path
 
 from communique.db.database import rows_in
 from communique.errors import CommuniqueError, InputRefused
-from communique.extract.snapshots import Sighted, archive_name, sighted
+from communique.extract.snapshots import CHANGE_KINDS, Sighted, archive_name, sighted
 from communique.inputs.json_archives import ArchiveProblem, read_archive
 
 __all__ = ["SnapshotResult", "read_snapshot", "record_snapshot"]
-
-CHANGE_ORDER = ("new", "edited", "retitled", "withdrawn", "restored")
 
 TABLES = ("archives", "snapshots", "items", "versions", "titles", "sightings", "changes")
 """The tables a snapshot writes, and nothing else does."""
@@ -56,7 +54,7 @@ class SnapshotResult:
     """How many later snapshots' changes were worked out again (a snapshot loaded late)."""
 
     def line(self) -> str:
-        counts = ", ".join(f"{self.changes[kind]} {kind}" for kind in CHANGE_ORDER)
+        counts = ", ".join(f"{self.changes[kind]} {kind}" for kind in CHANGE_KINDS)
         since = f"since {self.previous.isoformat()}" if self.previous else "first snapshot"
         head = f"snapshot of {self.archive} as of {self.as_of.isoformat()}"
         if self.unchanged:

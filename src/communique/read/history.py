@@ -10,12 +10,11 @@ import json
 import sqlite3
 
 from communique.errors import CommuniqueError
+from communique.extract.snapshots import CHANGE_KINDS
 from communique.read.filters import DateBound
 from communique.read.listings import Listing, Row, _listing, _rows
 
-__all__ = ["CHANGE_KINDS", "changes", "diff", "item_history"]
-
-CHANGE_KINDS = ("new", "edited", "retitled", "withdrawn", "restored")
+__all__ = ["changes", "diff", "item_history"]
 
 
 def changes(
